@@ -1,0 +1,131 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { problems } from './problem';
+
+export const roles = ['customer', 'engineer', 'manager', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is calling: an API key's role, and for a customer key the one customer it may act for. */
+export interface Principal {
+  keyId: string;
+  name: string;
+  role: Role;
+  customerId?: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+// Staff roles include the powers of the ones before them; customers stand apart.
+const staffRank: Record<Exclude<Role, 'customer'>, number> = { engineer: 1, manager: 2, admin: 3 };
+
+/** Keys are 256 random bits, so a fast hash is enough: nothing to brute-force, nothing stored in clear. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export const newApiKeySchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(roles),
+  customerId: z.string().trim().min(1).max(200).optional(),
+});
+export type NewApiKey = z.infer<typeof newApiKeySchema>;
+
+export class ApiKeyStore {
+  constructor(private readonly pool: Pool) {}
+
+  async create(input: NewApiKey, key = `ll_${randomBytes(32).toString('base64url')}`): Promise<{ key: string; principal: Principal }> {
+    if ((input.role === 'customer') !== Boolean(input.customerId)) {
+      throw problems.validation([
+        { pointer: '/customerId', detail: 'a customer key needs a customerId; a staff key must not have one' },
+      ]);
+    }
+    const id = randomUUID();
+    await this.pool.query(
+      'INSERT INTO api_keys (id, key_hash, name, role, customer_id) VALUES ($1, $2, $3, $4, $5)',
+      [id, hashApiKey(key), input.name, input.role, input.customerId ?? null],
+    );
+    return { key, principal: { keyId: id, name: input.name, role: input.role, customerId: input.customerId } };
+  }
+
+  /** Makes sure a configured bootstrap admin key works (stored hashed, like any other key). */
+  async ensureAdminKey(key: string, name = 'bootstrap admin (LIFELINE_ADMIN_API_KEY)'): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO api_keys (id, key_hash, name, role) VALUES ($1, $2, $3, 'admin')
+       ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL`,
+      [randomUUID(), hashApiKey(key), name],
+    );
+  }
+
+  async find(key: string): Promise<Principal | undefined> {
+    const { rows } = await this.pool.query<{ id: string; name: string; role: Role; customer_id: string | null }>(
+      'SELECT id, name, role, customer_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      [hashApiKey(key)],
+    );
+    const row = rows[0];
+    return row && { keyId: row.id, name: row.name, role: row.role, customerId: row.customer_id ?? undefined };
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.pool.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+}
+
+function presentedKey(req: Request): string | undefined {
+  const header = req.get('authorization');
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    return match?.[1];
+  }
+  return req.get('x-api-key') ?? undefined;
+}
+
+/** Requires a valid API key (`Authorization: Bearer <key>` or `X-API-Key`). */
+export function authenticate(store: ApiKeyStore): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const key = presentedKey(req);
+    if (!key) {
+      res.set('WWW-Authenticate', 'Bearer realm="lifeline"');
+      return next(problems.unauthenticated('Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".'));
+    }
+    store.find(key).then(
+      (principal) => {
+        if (!principal) {
+          res.set('WWW-Authenticate', 'Bearer realm="lifeline", error="invalid_token"');
+          return next(problems.unauthenticated('The API key is unknown or has been revoked.'));
+        }
+        req.principal = principal;
+        next();
+      },
+      next,
+    );
+  };
+}
+
+/** Allows the listed roles; a staff role also allows the staff roles above it. */
+export function allow(...allowed: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const p = req.principal;
+    if (!p) return next(problems.unauthenticated('No API key was presented.'));
+    const ok = allowed.some((role) =>
+      role === 'customer' || p.role === 'customer'
+        ? role === p.role
+        : staffRank[p.role] >= staffRank[role],
+    );
+    if (!ok) return next(problems.forbidden(`This operation needs one of the roles: ${allowed.join(', ')}.`));
+    next();
+  };
+}
+
+/** A customer key may only act for its own customer. */
+export function assertCustomerScope(principal: Principal, customerId: string): void {
+  if (principal.role === 'customer' && principal.customerId !== customerId) {
+    throw problems.forbidden('A customer API key can only act on its own customer\'s tickets.');
+  }
+}

@@ -1,0 +1,101 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../common/logger';
+
+/** RFC 9457 problem details. `type` is a stable URI reference a client can switch on. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: Array<{ pointer: string; detail: string }>;
+  [extension: string]: unknown;
+}
+
+const TYPE_BASE = 'https://lifeline.dev/problems/';
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'HttpProblem';
+  }
+
+  toJSON(instance?: string): ProblemDetails {
+    return {
+      type: `${TYPE_BASE}${this.slug}`,
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(instance ? { instance } : {}),
+      ...this.extensions,
+    };
+  }
+}
+
+export const problems = {
+  validation: (errors: Array<{ pointer: string; detail: string }>, where = 'request body') =>
+    new HttpProblem(400, 'validation-failed', 'Request validation failed', `The ${where} is not valid.`, { errors }),
+  malformedJson: (detail: string) => new HttpProblem(400, 'malformed-json', 'Malformed JSON body', detail),
+  unauthenticated: (detail: string) => new HttpProblem(401, 'unauthenticated', 'Authentication required', detail),
+  forbidden: (detail: string) => new HttpProblem(403, 'forbidden', 'Not allowed', detail),
+  notFound: (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail),
+  conflict: (detail: string, extensions?: Record<string, unknown>) =>
+    new HttpProblem(409, 'conflict', 'Conflict with the current state', detail, extensions),
+  idempotencyMismatch: (detail: string) =>
+    new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused with a different request', detail),
+  unsupportedMediaType: (detail: string) => new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', detail),
+  payloadTooLarge: (detail: string) => new HttpProblem(413, 'payload-too-large', 'Payload too large', detail),
+  unavailable: (detail: string) => new HttpProblem(503, 'service-unavailable', 'Service unavailable', detail),
+  internal: () =>
+    new HttpProblem(500, 'internal-error', 'Internal server error', 'An unexpected error occurred; it has been logged.'),
+};
+
+/** Converts zod issues to RFC 9457 `errors[]` entries with JSON pointers. */
+export function zodErrors(error: z.ZodError): Array<{ pointer: string; detail: string }> {
+  return error.issues.map((issue) => ({
+    pointer: '/' + issue.path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
+    detail: issue.message,
+  }));
+}
+
+export function sendProblem(res: Parameters<RequestHandler>[1], problem: HttpProblem, instance?: string): void {
+  res.status(problem.status).type('application/problem+json').json(problem.toJSON(instance));
+}
+
+/** Every route that matched nothing. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, problems.notFound(`No route for ${req.method} ${req.path}.`), req.originalUrl);
+};
+
+/** Last middleware: everything becomes problem+json, never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    let problem: HttpProblem;
+    const e = err as { type?: string; status?: number; message?: string };
+    if (err instanceof HttpProblem) {
+      problem = err;
+    } else if (err instanceof z.ZodError) {
+      problem = problems.validation(zodErrors(err));
+    } else if (e?.type === 'entity.parse.failed') {
+      problem = problems.malformedJson('The request body is not valid JSON.');
+    } else if (e?.type === 'entity.too.large') {
+      problem = problems.payloadTooLarge('The request body is larger than this API accepts.');
+    } else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+      problem = problems.unsupportedMediaType(e.message ?? 'Unsupported encoding.');
+    } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      problem = new HttpProblem(e.status, 'bad-request', 'Bad request', e.message);
+    } else {
+      logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+      problem = problems.internal();
+    }
+    sendProblem(res, problem, req.originalUrl);
+  };
+}

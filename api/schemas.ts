@@ -1,0 +1,164 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { isPolicyId, policyIdentifiers, policyIds } from '../policies/identifiers';
+
+extendZodWithOpenApi(z);
+
+/** Request and response schemas: the single source of the API's types and of its OpenAPI document. */
+
+export const ActorSchema = z
+  .object({ kind: z.enum(['customer', 'engineer', 'manager', 'admin', 'system']), id: z.string() })
+  .openapi('Actor');
+
+export const ContactSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email().optional(),
+    phone: z.string().trim().min(3).max(50).optional(),
+  })
+  .openapi('Contact');
+
+const ticketTypes = ['incident', 'bug', 'vulnerability', 'question', 'featureRequest'] as const;
+const channels = ['portal', 'email', 'phone'] as const;
+const ticketStatuses = ['open', 'waitingOnCustomer', 'forwarded', 'relieved', 'resolved', 'closed', 'rejected'] as const;
+
+export const OpenTicketRequestSchema = z
+  .object({
+    customerId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "Required for staff keys; a customer key defaults to (and must match) its own customer." }),
+    policyId: z.string().openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode' }),
+    plan: z.string().openapi({ example: 'gold' }),
+    severity: z.string().openapi({ example: 'p1' }),
+    type: z.enum(ticketTypes).default('incident'),
+    title: z.string().trim().min(1).max(300),
+    description: z.string().trim().min(1).max(20_000),
+    product: z.string().trim().min(1).max(200).optional(),
+    productVersion: z.string().trim().min(1).max(100).optional(),
+    channel: z.enum(channels).default('portal'),
+    contact: ContactSchema.optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (!isPolicyId(body.policyId)) {
+      ctx.addIssue({ code: 'custom', path: ['policyId'], message: `unknown policy; expected one of ${policyIds.join(', ')}` });
+      return;
+    }
+    const ids = policyIdentifiers[body.policyId];
+    if (!(ids.plans as readonly string[]).includes(body.plan)) {
+      ctx.addIssue({ code: 'custom', path: ['plan'], message: `unknown plan for ${body.policyId}; expected one of ${ids.plans.join(', ')}` });
+    }
+    if (!(ids.severities as readonly string[]).includes(body.severity)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['severity'],
+        message: `unknown severity for ${body.policyId}; expected one of ${ids.severities.join(', ')}`,
+      });
+    }
+  })
+  .openapi('OpenTicketRequest');
+export type OpenTicketRequest = z.infer<typeof OpenTicketRequestSchema>;
+
+export const IdempotencyHeaderSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ description: 'Makes a retried request open one ticket, not two.', example: 'crm-case-48213' }),
+});
+
+export const CloseTicketRequestSchema = z
+  .object({ reason: z.string().trim().min(1).max(2_000).optional() })
+  .strict()
+  .openapi('CloseTicketRequest');
+
+export const TicketIdParamSchema = z.object({
+  ticketId: z
+    .string()
+    .regex(/^TKT-[0-9A-F]{16}$/, 'expected a ticket id such as TKT-0123456789ABCDEF')
+    .openapi({ param: { name: 'ticketId', in: 'path' }, example: 'TKT-0123456789ABCDEF' }),
+});
+
+export const TicketSchema = z
+  .object({
+    ticketId: z.string(),
+    status: z.enum(ticketStatuses),
+    customerId: z.string(),
+    policyId: z.string(),
+    plan: z.string(),
+    severity: z.string(),
+    type: z.enum(ticketTypes),
+    title: z.string(),
+    description: z.string(),
+    product: z.string().optional(),
+    productVersion: z.string().optional(),
+    channel: z.enum(channels),
+    contact: ContactSchema.optional(),
+    openedAt: z.iso.datetime(),
+    openedBy: ActorSchema,
+    closedAt: z.iso.datetime().optional(),
+    closedBy: ActorSchema.optional(),
+    closeReason: z.string().optional(),
+    eventCount: z.number().int(),
+  })
+  .openapi('Ticket');
+
+export const TicketEventSchema = z
+  .object({
+    seq: z.number().int(),
+    type: z.string(),
+    occurredAt: z.iso.datetime(),
+    actor: ActorSchema,
+    data: z.record(z.string(), z.unknown()),
+    recordedAt: z.iso.datetime(),
+  })
+  .openapi('TicketEvent');
+
+export const TicketEventListSchema = z
+  .object({ ticketId: z.string(), events: z.array(TicketEventSchema) })
+  .openapi('TicketEventList');
+
+export const CreateApiKeyRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(['customer', 'engineer', 'manager', 'admin']),
+    customerId: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .openapi('CreateApiKeyRequest');
+
+export const CreatedApiKeySchema = z
+  .object({
+    id: z.string(),
+    key: z.string().openapi({ description: 'Shown once; only its hash is stored.' }),
+    name: z.string(),
+    role: z.string(),
+    customerId: z.string().optional(),
+  })
+  .openapi('CreatedApiKey');
+
+export const ApiKeyIdParamSchema = z.object({
+  keyId: z.uuid().openapi({ param: { name: 'keyId', in: 'path' } }),
+});
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+export const ReadinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  })
+  .openapi('Readiness');

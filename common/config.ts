@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * Lifeline's configuration: parsed once from the environment, with defaults that make
+ * `npm run dev` work with nothing set. A bad value stops the process with a message naming
+ * the variable and what it expected.
+ */
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected one of true, false, 1, 0, yes, no' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ message: 'expected a port number' })
+  .int('expected a whole number')
+  .min(0, 'expected a port between 0 and 65535')
+  .max(65535, 'expected a port between 0 and 65535');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'expected host:port, e.g. 127.0.0.1:7233')
+      .default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('lifeline'),
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_TLS: booleanString.optional(),
+    TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+    TEMPORAL_TLS_SERVER_NAME: optionalString,
+    TEMPORAL_UI_URL: z.url({ message: 'expected a URL' }).default('http://127.0.0.1:8233'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+      .optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    LIFELINE_DATA_DIR: z.string().min(1).default('.data'),
+    LIFELINE_ADMIN_API_KEY: z
+      .string()
+      .min(16, 'expected an API key of at least 16 characters')
+      .optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+      .optional(),
+    NOTIFY_FROM: z.string().min(3).default('Lifeline <support@localhost>'),
+  })
+  .superRefine((cfg, ctx) => {
+    const certPair = [cfg.TEMPORAL_TLS_CLIENT_CERT_PATH, cfg.TEMPORAL_TLS_CLIENT_KEY_PATH];
+    if (certPair.filter(Boolean).length === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [cfg.TEMPORAL_TLS_CLIENT_CERT_PATH ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
+        message: 'expected both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (mutual TLS), or neither',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; expected: string }>) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.expected}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment; throws ConfigError naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  // An empty variable means "unset", as in most twelve-factor apps.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        expected: issue.message,
+      })),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** For entry points: parse the configuration or stop the process with a clear message. */
+export function configOrExit(): Config {
+  try {
+    return config();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm test`: does all its own set-up on a fresh clone, then runs every jest suite.
+ *   1. resolves (building on first run) the Temporal time-skipping test server and dev server;
+ *   2. starts an embedded PostgreSQL in a temporary directory (or uses TEST_DATABASE_URL);
+ *   3. runs jest serially with TZ=UTC, passing on any extra arguments;
+ *   4. stops PostgreSQL and removes its data, whatever jest's outcome.
+ */
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
+import { resolveTemporalCli, resolveTestServer } from './temporal-binaries';
+
+const log = (line: string) => process.stderr.write(`[lifeline:test] ${line}\n`);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const testServer = await resolveTestServer();
+  const cli = await resolveTemporalCli();
+  log(`time-skipping test server: ${testServer.path ?? 'SDK download'} (${testServer.source})`);
+  log(`Temporal CLI (dev server): ${cli.path ?? 'SDK download'} (${cli.source})`);
+
+  let pg: EmbeddedPostgresHandle | undefined;
+  let pgDir: string | undefined;
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    pgDir = await mkdtemp(path.join(os.tmpdir(), 'lifeline-test-'));
+    await chmod(pgDir, 0o755); // the `postgres` user must reach its data directory when we run as root
+    pg = await startEmbeddedPostgres({ dataDir: path.join(pgDir, 'pgdata'), database: 'postgres' });
+    adminUrl = pg.urlFor('postgres');
+    log(`embedded PostgreSQL on 127.0.0.1:${pg.port}`);
+  }
+  log(`set-up took ${((Date.now() - started) / 1000).toFixed(1)} s; running jest`);
+
+  const cleanup = async () => {
+    await pg?.stop().catch((err: Error) => log(`stopping PostgreSQL: ${err.message}`));
+    if (pgDir) await rm(pgDir, { recursive: true, force: true });
+  };
+
+  try {
+    return await new Promise<number>((resolve) => {
+      const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', ...process.argv.slice(2)], {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          TZ: 'UTC',
+          NODE_ENV: 'test',
+          LIFELINE_TEST_DATABASE_URL: adminUrl,
+          ...(testServer.path ? { TEMPORAL_TEST_SERVER_PATH: testServer.path } : {}),
+          ...(cli.path ? { TEMPORAL_CLI_PATH: cli.path } : {}),
+        },
+      });
+      const forward = (signal: NodeJS.Signals) => jest.kill(signal);
+      process.on('SIGINT', forward);
+      process.on('SIGTERM', forward);
+      jest.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    log((err as Error).stack ?? String(err));
+    process.exit(1);
+  },
+);

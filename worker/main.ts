@@ -1,0 +1,51 @@
+/** The worker process: `npm run worker` (or node dist/worker/main.js in the container). */
+import { Runtime } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { createActivities } from '../activities';
+import { configOrExit } from '../common/config';
+import { createPool } from '../common/db';
+import { createLogger } from '../common/logger';
+import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
+import { migrate } from '../db/migrate';
+import { createLifelineWorker } from './worker';
+
+async function main(): Promise<void> {
+  const cfg = configOrExit();
+  const logger = createLogger(cfg.LOG_LEVEL, 'lifeline-worker');
+  if (!cfg.DATABASE_URL) {
+    logger.fatal('DATABASE_URL is not set: the worker needs PostgreSQL (npm run dev starts an embedded one)');
+    process.exit(78);
+  }
+  // Temporal's own SIGINT/SIGTERM handling drains the worker: polling stops, in-flight activities finish.
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const pool = createPool(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_MAX });
+  const migrations = await migrate(pool);
+  if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
+
+  const client = await Connection.connect(temporalConnectionOptions(cfg));
+  await ensureSearchAttributes(client, cfg.TEMPORAL_NAMESPACE, logger).catch((err: Error) =>
+    logger.warn({ err: err.message }, 'could not register search attributes; create them on the cluster'),
+  );
+  await client.close();
+
+  const connection = await connectWorker(cfg);
+  const worker = await createLifelineWorker({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ pool }),
+  });
+  logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await pool.end();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`worker failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

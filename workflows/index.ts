@@ -1,0 +1,2 @@
+// The workflows the worker bundles. Only deterministic code: see DESIGN.md, "Rules that keep workflows correct".
+export { ticket } from './ticket';
