@@ -3,10 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
-  // Time-skipping environments and Temporal workers are heavy: leave room for bundling on 2 cores.
+  // Time-skipping environments and worker bundles are heavy on 2 cores; no timing is asserted.
   testTimeout: 120_000,
   maxWorkers: 1,
 };

@@ -54,7 +54,6 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   const openApiDocument = buildOpenApiDocument(version);
 
   app.use(metrics.middleware);
-  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'up' });
@@ -80,6 +79,15 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
 
   const v1 = express.Router();
   v1.use(authenticate(keys));
+  // Bodies are parsed only for authenticated callers.
+  v1.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  v1.use((req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+      return next(problems.unsupportedMediaType('Send the request body as application/json.'));
+    }
+    next();
+  });
   v1.use('/tickets', ticketRoutes({ client, pool, taskQueue, logger }));
   v1.post('/api-keys', allow('admin'), async (req, res) => {
     const body = parse(CreateApiKeyRequestSchema, req.body, 'request body');

@@ -43,25 +43,32 @@ export const OpenTicketRequestSchema = z
     contact: ContactSchema.optional(),
   })
   .strict()
-  .superRefine((body, ctx) => {
-    if (!isPolicyId(body.policyId)) {
-      ctx.addIssue({ code: 'custom', path: ['policyId'], message: `unknown policy; expected one of ${policyIds.join(', ')}` });
-      return;
-    }
-    const ids = policyIdentifiers[body.policyId];
-    if (!(ids.plans as readonly string[]).includes(body.plan)) {
-      ctx.addIssue({ code: 'custom', path: ['plan'], message: `unknown plan for ${body.policyId}; expected one of ${ids.plans.join(', ')}` });
-    }
-    if (!(ids.severities as readonly string[]).includes(body.severity)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['severity'],
-        message: `unknown severity for ${body.policyId}; expected one of ${ids.severities.join(', ')}`,
-      });
-    }
-  })
   .openapi('OpenTicketRequest');
 export type OpenTicketRequest = z.infer<typeof OpenTicketRequestSchema>;
+
+/**
+ * The catalog's rules for a policy/plan/severity triple, checked on the raw body so they are
+ * reported together with any other invalid field (zod skips refinements once a field fails).
+ */
+export function catalogIssues(raw: unknown): Array<{ pointer: string; detail: string }> {
+  const body = (raw ?? {}) as Record<string, unknown>;
+  if (typeof body.policyId !== 'string') return [];
+  if (!isPolicyId(body.policyId)) {
+    return [{ pointer: '/policyId', detail: `unknown policy; expected one of ${policyIds.join(', ')}` }];
+  }
+  const ids = policyIdentifiers[body.policyId];
+  const issues: Array<{ pointer: string; detail: string }> = [];
+  if (typeof body.plan === 'string' && !(ids.plans as readonly string[]).includes(body.plan)) {
+    issues.push({ pointer: '/plan', detail: `unknown plan for ${body.policyId}; expected one of ${ids.plans.join(', ')}` });
+  }
+  if (typeof body.severity === 'string' && !(ids.severities as readonly string[]).includes(body.severity)) {
+    issues.push({
+      pointer: '/severity',
+      detail: `unknown severity for ${body.policyId}; expected one of ${ids.severities.join(', ')}`,
+    });
+  }
+  return issues;
+}
 
 export const IdempotencyHeaderSchema = z.object({
   'Idempotency-Key': z

@@ -54,6 +54,10 @@ export const configSchema = z
       .string()
       .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
       .optional(),
+    // `npm run dev` only: where it starts its own Temporal dev server, UI and PostgreSQL.
+    DEV_TEMPORAL_PORT: port.default(7233),
+    DEV_TEMPORAL_UI_PORT: port.default(8233),
+    DEV_POSTGRES_PORT: port.default(54329),
     NOTIFY_FROM: z.string().min(3).default('Lifeline <support@localhost>'),
   })
   .superRefine((cfg, ctx) => {

@@ -21,7 +21,7 @@ import {
 } from '../../workflows/definitions';
 import { allow, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
-import { CloseTicketRequestSchema, OpenTicketRequestSchema, TicketIdParamSchema } from '../schemas';
+import { catalogIssues, CloseTicketRequestSchema, OpenTicketRequestSchema, TicketIdParamSchema } from '../schemas';
 import { parse } from '../validate';
 
 export interface TicketRouteDeps {
@@ -74,7 +74,7 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
 
   router.post('/', allow('customer', 'engineer'), async (req: Request, res) => {
     const principal = req.principal!;
-    const body = parse(OpenTicketRequestSchema, req.body, 'request body');
+    const body = parse(OpenTicketRequestSchema, req.body, 'request body', catalogIssues);
     const customerId = body.customerId ?? principal.customerId;
     if (!customerId) {
       throw problems.validation([{ pointer: '/customerId', detail: 'required when a staff key opens a ticket' }]);
