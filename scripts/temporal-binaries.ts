@@ -60,9 +60,9 @@ async function isExecutable(file: string): Promise<boolean> {
   }
 }
 
-async function onPath(command: string): Promise<boolean> {
+async function onPath(command: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   try {
-    await execFileAsync('sh', ['-c', `command -v ${command}`]);
+    await execFileAsync('/bin/sh', ['-c', `command -v ${command}`], { env });
     return true;
   } catch {
     return false;
@@ -147,7 +147,7 @@ function testServerPom(): string {
  * `exec` java (a shell left in between keeps the JVM alive and teardown hangs). The JIT and
  * class-data flags let the JVM answer within the SDK's 5-second start-up window on 2 cores.
  */
-function testServerWrapper(): string {
+export function testServerWrapper(): string {
   return `#!/bin/sh
 # Temporal time-skipping test server ${TEST_SERVER_VERSION}, built by Lifeline (scripts/temporal-binaries.ts).
 # Arguments are passed unchanged: the SDK gives only the port and unlocks time skipping itself.
@@ -220,7 +220,7 @@ async function resolve(recipe: Recipe, env: NodeJS.ProcessEnv, log: ProgressLog)
   const cached = recipe.cached(env);
   if (await isExecutable(cached)) return existing(cached, 'tool-cache');
   const missing: string[] = [];
-  for (const tool of recipe.tools) if (!(await onPath(tool))) missing.push(tool);
+  for (const tool of recipe.tools) if (!(await onPath(tool, env))) missing.push(tool);
   if (missing.length === 0) {
     try {
       return existing(await recipe.build(env, log), 'registry-build');
