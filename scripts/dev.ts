@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ApiKeyStore } from '../api/auth';
 import { createApp } from '../api/app';
@@ -40,6 +40,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping...');
+    // Bounded: the worker's grace time for in-flight activities is 30 s.
+    setTimeout(() => {
+      say('did not stop within 45 s; exiting anyway');
+      process.exit(code || 1);
+    }, 45_000).unref();
     for (const stop of stops.reverse()) {
       await stop().catch((err: Error) => logger.warn({ err: err.message }, 'while stopping'));
     }
@@ -47,9 +52,15 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   // Ctrl-C: the API stops accepting, the worker drains (in-flight activities finish), servers stop.
-  Runtime.install({ shutdownSignals: [] });
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // The SDK's own logs (bundle sizes, worker states) only at debug level: the URLs stay readable.
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
+  });
+  // `on`, not `once`: stopping the dev server raises SIGINT in our process group again, and a
+  // second Ctrl-C must not cut the orderly stop short.
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
 
   try {
     // Temporal

