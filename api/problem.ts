@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../common/logger';
 
-/** RFC 9457 problem details. `type` is a stable URI reference a client can switch on. */
+/** RFC 9457 problem details. `type` is a stable URI reference (relative to the API) a client can switch on. */
 export interface ProblemDetails {
   type: string;
   title: string;
@@ -13,7 +13,7 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-const TYPE_BASE = 'https://lifeline.dev/problems/';
+const TYPE_BASE = '/problems/';
 
 export class HttpProblem extends Error {
   constructor(
