@@ -1,17 +1,17 @@
 /**
- * The catalog's identifiers, exactly as ../shared/POLICY-NOTES.md "Identifiers" fixes them.
- * The policy engine builds the full catalog on these; the API validates requests against them.
+ * The catalog's identifiers (../shared/POLICY-NOTES.md "Identifiers"), derived from the catalog
+ * so the API's validation and the policies never disagree.
  */
-export const policyIdentifiers = {
-  isode: { plans: ['bronze', 'silver', 'gold'], severities: ['p1', 'p2', 'p3', 'p4'] },
-  xecuritas: { plans: ['standard'], severities: ['sev1', 'sev2', 'sev3'] },
-  ispsystem: { plans: ['standard', 'privilege'], severities: ['emergency', 'high', 'medium', 'low'] },
-  infotecs: { plans: ['basic', 'premium'], severities: ['critical', 'major', 'minor'] },
-} as const satisfies Record<string, { plans: readonly string[]; severities: readonly string[] }>;
+import { catalog, type CatalogPolicyId } from './catalog';
 
-export type PolicyId = keyof typeof policyIdentifiers;
-export const policyIds = Object.keys(policyIdentifiers) as PolicyId[];
+export type PolicyId = CatalogPolicyId;
+
+export const policyIdentifiers = Object.fromEntries(
+  Object.entries(catalog).map(([id, p]) => [id, { plans: p.plans.map((x) => x.id), severities: p.severities.map((x) => x.id) }]),
+) as unknown as Record<PolicyId, { plans: readonly string[]; severities: readonly string[] }>;
+
+export const policyIds = Object.keys(catalog) as PolicyId[];
 
 export function isPolicyId(id: string): id is PolicyId {
-  return Object.prototype.hasOwnProperty.call(policyIdentifiers, id);
+  return Object.prototype.hasOwnProperty.call(catalog, id);
 }

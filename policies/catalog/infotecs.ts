@@ -1,0 +1,38 @@
+/** Infotecs software technical support policy (seed 000), read as ../shared/POLICY-NOTES.md "Infotecs (000)" fixes it. */
+import type { PolicyInput } from '../schema';
+import { alwaysOpen } from './calendars';
+
+export const infotecs: PolicyInput = {
+  id: 'infotecs',
+  name: 'Infotecs software & VA technical support',
+  version: 1,
+  source: '000_d099491242f9d739.txt',
+  calendars: [alwaysOpen],
+  defaultCalendar: 'always-open',
+  severities: [
+    { id: 'critical', name: 'Critical', rank: 1, definition: 'A critical issue: may justify an on-site visit when it cannot be solved remotely (Basic) or an emergency call (Premium).' },
+    { id: 'major', name: 'Major', rank: 2, definition: 'A bug or issue with business impact that is not critical.' },
+    { id: 'minor', name: 'Minor', rank: 3, definition: 'A minor problem or question.' },
+  ],
+  plans: [
+    { id: 'basic', name: 'Basic Support Plan', prioritySetBy: 'customer', options: [], source: '000 3 Technical Support Plans' },
+    // Premium requires a valid Basic agreement (the contracts issue enforces it).
+    { id: 'premium', name: 'Premium Support Plan', prioritySetBy: 'customer', options: [], source: '000 3 Technical Support Plans' },
+  ],
+  // 000 §1: the Policy "should serve as the basis for Service Level Agreements": no response times
+  // are published; each customer's agreement sets them (contract overrides).
+  targets: {},
+  waitingOnCustomer: { clock: 'pause', source: '000 §1 (not stated; agreements set it, pause assumed)' },
+  lifecycle: {
+    // 000 §2: "EOMS is 1 year after EOS of this product version, but not earlier than 2 years after the
+    // start of sales of the next Major Version"; GA + 4 years keeps the "at least 5 years" whole period.
+    eomsAfterEos: 12,
+    eomsAfterNextMajorGa: 24,
+    eomsAfterGa: 48,
+    extendedSupportMonths: 12, // "Extended Support is provided for 1 year; end of Extended Support means EOL"
+    noticeMonths: 6, // "not later than half a year before the due date"
+    source: '000 §2 Technical Support Lifecycle',
+  },
+  quotas: { resolvedTicketsPerYear: 40, rollover: true, source: '000 §3 Basic Support Plan: up to 40 Tickets per year, remainder added to the next year' },
+  fees: { firstYearPercent: 12, renewalPercent: 20, majorUpgradePercent: 30, source: '000 §3 Technical Support Plans' },
+};

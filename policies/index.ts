@@ -1,0 +1,18 @@
+/**
+ * The policy engine: pure, deterministic, independent of the host's clock and time zone.
+ * Used by activities (deadlines are computed in a local activity) and by the API; workflows
+ * import only its types.
+ */
+export { previewSla, previewSlaFor, calendarFor, targetsFor, validateTicketInputs, parseInstant, policyById } from './sla';
+export type { SlaInput, SlaPreview, SlaTarget } from './sla';
+export { computeLifecycle, computeLifecycleFor, addMonths } from './lifecycle';
+export type { Lifecycle, LifecycleInput, Milestone } from './lifecycle';
+export { compileCalendar, CompiledCalendar, mergeIntervals } from './calendar';
+export type { Interval } from './calendar';
+export { catalog } from './catalog';
+export type { CatalogPolicyId } from './catalog';
+export { loadPolicy, applyOverride } from './load';
+export type { PolicyOverride } from './load';
+export { PolicyError, PolicyInputError } from './errors';
+export { holidaysInYear, easterSunday } from './holidays';
+export type { Policy, PolicyInput, CalendarSpec, TargetKind, TargetSpec, HolidayRule } from './schema';

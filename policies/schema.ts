@@ -1,0 +1,245 @@
+/**
+ * The policy schema. Every policy in the catalog, and every policy or contract override a user
+ * writes, is validated by these zod schemas; the TypeScript types are inferred from them.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration';
+import { isValidZone, parseDate } from './zone';
+
+const id = z.string().regex(/^[a-z][a-zA-Z0-9-]*$/, 'expected an identifier such as "gold" or "us-eastern"');
+const dateString = z.string().refine((s) => {
+  try {
+    parseDate(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an existing date YYYY-MM-DD');
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time HH:MM (00:00–24:00)');
+export const durationSchema = z.string().refine((s) => {
+  try {
+    parseDuration(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a duration such as "4 working hours", "2 working days", "1 hour", "24 hours", "7 calendar days" or "1 week"');
+const source = z.string().min(1).describe('seed file and paragraph the rule comes from, e.g. "003 Target Response"');
+
+// ---- Holidays --------------------------------------------------------------------------------
+
+const years = { fromYear: z.number().int().optional(), toYear: z.number().int().optional() };
+
+/** Where a holiday that falls on a weekend is observed. */
+export const observanceSchema = z.enum([
+  'none', // not moved
+  'substitute', // UK: the next weekday that is not already a holiday
+  'nearestWeekday', // US: Saturday → the Friday before, Sunday → the Monday after
+]);
+
+export const holidayRuleSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('fixed'),
+    name: z.string().min(1),
+    month: z.number().int().min(1).max(12),
+    day: z.number().int().min(1).max(31),
+    observe: observanceSchema.default('none'),
+    /** Years in which the rule's date moved (or did not apply: null), as published. */
+    exceptions: z.record(z.string().regex(/^\d{4}$/), dateString.nullable()).optional(),
+    ...years,
+  }),
+  z.object({
+    kind: z.literal('nthWeekday'),
+    name: z.string().min(1),
+    month: z.number().int().min(1).max(12),
+    weekday: z.number().int().min(1).max(7).describe('ISO weekday, 1 = Monday'),
+    nth: z.union([z.number().int().min(1).max(5), z.literal(-1)]).describe('1–5, or -1 for the last'),
+    exceptions: z.record(z.string().regex(/^\d{4}$/), dateString.nullable()).optional(),
+    ...years,
+  }),
+  z.object({
+    kind: z.literal('easter'),
+    name: z.string().min(1),
+    offsetDays: z.number().int().min(-60).max(60).describe('days after Western Easter Sunday'),
+    ...years,
+  }),
+  z.object({
+    kind: z.literal('dayAfter'),
+    name: z.string().min(1),
+    of: z.string().min(1).describe('name of another rule in the same calendar'),
+    days: z.number().int().min(1).max(7).default(1),
+    ...years,
+  }),
+  z.object({ kind: z.literal('date'), name: z.string().min(1), date: dateString }),
+]);
+export type HolidayRule = z.infer<typeof holidayRuleSchema>;
+
+// ---- Calendars -------------------------------------------------------------------------------
+
+const openPeriod = z
+  .object({ from: timeOfDay, to: timeOfDay })
+  .refine((p) => p.from < p.to, { message: 'expected "from" before "to" (use "24:00" for midnight)' });
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+export const calendarSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    /** Bumped on every change; recorded with each computed deadline. */
+    version: z.number().int().min(1),
+    zone: z.string().refine(isValidZone, 'expected an IANA time zone such as "Europe/London"'),
+    /** Open around the clock, every day: durations are wall-clock time. */
+    alwaysOpen: z.boolean().default(false),
+    open: z.partialRecord(z.enum(weekdays), z.array(openPeriod)).default({}),
+    /** "N working days" on this calendar = N × this length (POLICY-NOTES "Business duration"). */
+    workingDay: durationSchema.optional(),
+    holidays: z.array(holidayRuleSchema).default([]),
+    source: source.optional(),
+  })
+  .superRefine((cal, ctx) => {
+    if (!cal.alwaysOpen && Object.values(cal.open).every((p) => !p || p.length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['open'], message: 'a calendar that is not alwaysOpen needs open periods' });
+    }
+    for (const [day, periods] of Object.entries(cal.open)) {
+      const sorted = [...(periods ?? [])].sort((a, b) => a.from.localeCompare(b.from));
+      for (let i = 1; i < sorted.length; i++) {
+        if (sorted[i].from < sorted[i - 1].to) {
+          ctx.addIssue({ code: 'custom', path: ['open', day], message: 'open periods of one day must not overlap' });
+        }
+      }
+    }
+    const names = new Set(cal.holidays.map((h) => h.name));
+    cal.holidays.forEach((h, i) => {
+      if (h.kind === 'dayAfter' && !names.has(h.of)) {
+        ctx.addIssue({ code: 'custom', path: ['holidays', i, 'of'], message: `no holiday rule named "${h.of}" in this calendar` });
+      }
+    });
+  });
+export type CalendarSpec = z.infer<typeof calendarSchema>;
+export type CalendarInput = z.input<typeof calendarSchema>;
+
+// ---- Policies --------------------------------------------------------------------------------
+
+export const targetKinds = ['firstResponse', 'nextResponse', 'relief', 'resolution'] as const;
+export type TargetKind = (typeof targetKinds)[number];
+
+export const escalationSchema = z.enum(['supportManagement', 'accountManager', 'onCall', 'none']);
+
+export const targetSchema = z.object({
+  duration: durationSchema,
+  /** Calendar id; when absent the policy's calendar rules pick one. */
+  calendar: id.optional(),
+  /** A warning fires at this point of the budget (Xecuritas Sev-2: warn at 4 h, breach at 6 h). */
+  warnAfter: durationSchema.optional(),
+  escalateTo: escalationSchema.default('none'),
+  source,
+});
+export type TargetSpec = z.infer<typeof targetSchema>;
+
+const condition = z
+  .object({
+    severities: z.array(id).optional(),
+    plans: z.array(id).optional(),
+    products: z.array(z.string().min(1)).optional(),
+    needsCodeChange: z.boolean().optional(),
+    option: id.optional().describe('a plan option that must be on'),
+  })
+  .strict();
+
+export const calendarRuleSchema = z.object({ when: condition, calendar: id, source });
+
+export const severitySchema = z.object({ id, name: z.string().min(1), definition: z.string().min(1), rank: z.number().int().min(1) });
+export const planSchema = z.object({
+  id,
+  name: z.string().min(1),
+  prioritySetBy: z.enum(['vendor', 'customer']),
+  /** Options a contract may switch on (Isode custom packages). */
+  options: z.array(id).default([]),
+  source,
+});
+
+export const lifecycleRulesSchema = z.object({
+  /** EOMS = latest of EOS + eomsAfterEos, next major GA + eomsAfterNextMajorGa, GA + eomsAfterGa. */
+  eomsAfterEos: z.number().int().min(0).describe('months'),
+  eomsAfterNextMajorGa: z.number().int().min(0).describe('months'),
+  eomsAfterGa: z.number().int().min(0).describe('months'),
+  extendedSupportMonths: z.number().int().min(0),
+  noticeMonths: z.number().int().min(0),
+  source,
+});
+
+export const policySchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    version: z.number().int().min(1),
+    source: z.string().min(1).describe('seed file'),
+    calendars: z.array(calendarSchema).min(1),
+    defaultCalendar: id,
+    calendarRules: z.array(calendarRuleSchema).default([]),
+    severities: z.array(severitySchema).min(1),
+    plans: z.array(planSchema).min(1),
+    /** targets[plan][severity][kind]; "*" stands for every plan or every severity. */
+    targets: z.record(z.string(), z.record(z.string(), z.partialRecord(z.enum(targetKinds), targetSchema))).default({}),
+    waitingOnCustomer: z.object({
+      clock: z.enum(['pause', 'restart']),
+      autoCloseAfter: durationSchema.optional(),
+      source,
+    }),
+    /** States in which targets are suspended (ISPsystem 3.4 "forwarded"). */
+    suspendIn: z.array(z.enum(['forwarded', 'waitingOnCustomer'])).default([]),
+    rejectionReasons: z.array(z.object({ id, text: z.string().min(1) })).default([]),
+    /** Products with the option / condition inputs a ticket may carry. */
+    products: z.array(z.string().min(1)).default([]),
+    requiresProduct: z.boolean().default(false),
+    lifecycle: lifecycleRulesSchema.optional(),
+    quotas: z.object({ resolvedTicketsPerYear: z.number().int().min(0), rollover: z.boolean(), source }).optional(),
+    fees: z
+      .object({
+        firstYearPercent: z.number().min(0),
+        renewalPercent: z.number().min(0),
+        majorUpgradePercent: z.number().min(0),
+        source,
+      })
+      .optional(),
+  })
+  .superRefine((p, ctx) => {
+    const calendars = new Set(p.calendars.map((c) => c.id));
+    const plans = new Set(p.plans.map((x) => x.id));
+    const severities = new Set(p.severities.map((x) => x.id));
+    const options = new Set(p.plans.flatMap((x) => x.options));
+    if (!calendars.has(p.defaultCalendar)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultCalendar'], message: `no calendar "${p.defaultCalendar}" in this policy` });
+    }
+    p.calendarRules.forEach((r, i) => {
+      if (!calendars.has(r.calendar)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'calendar'], message: `no calendar "${r.calendar}" in this policy` });
+      r.when.severities?.forEach((s, j) => {
+        if (!severities.has(s)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'severities', j], message: `no severity "${s}"` });
+      });
+      r.when.plans?.forEach((s, j) => {
+        if (!plans.has(s)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'plans', j], message: `no plan "${s}"` });
+      });
+      r.when.products?.forEach((s, j) => {
+        if (!p.products.includes(s)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'products', j], message: `no product "${s}"` });
+      });
+      if (r.when.option && !options.has(r.when.option)) {
+        ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'option'], message: `no plan offers option "${r.when.option}"` });
+      }
+    });
+    for (const [plan, bySeverity] of Object.entries(p.targets)) {
+      if (plan !== '*' && !plans.has(plan)) ctx.addIssue({ code: 'custom', path: ['targets', plan], message: `no plan "${plan}"` });
+      for (const [severity, byKind] of Object.entries(bySeverity)) {
+        if (severity !== '*' && !severities.has(severity)) {
+          ctx.addIssue({ code: 'custom', path: ['targets', plan, severity], message: `no severity "${severity}"` });
+        }
+        for (const [kind, target] of Object.entries(byKind)) {
+          if (target?.calendar && !calendars.has(target.calendar)) {
+            ctx.addIssue({ code: 'custom', path: ['targets', plan, severity, kind, 'calendar'], message: `no calendar "${target.calendar}" in this policy` });
+          }
+        }
+      }
+    }
+  });
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
