@@ -5,6 +5,7 @@ import { isoDuration } from './duration';
 import { PolicyInputError } from './errors';
 import type { Policy, TargetKind, TargetSpec } from './schema';
 import { targetKinds } from './schema';
+import { parseDate } from './zone';
 
 export interface SlaInput {
   policy: string;
@@ -42,7 +43,15 @@ export function parseInstant(field: string, value: unknown): number {
     throw new PolicyInputError(field, 'expected an ISO-8601 instant with an offset, e.g. 2026-03-02T09:30:00Z');
   }
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new PolicyInputError(field, `"${value}" is not a valid instant`);
+  let realDate = true;
+  try {
+    parseDate(value.slice(0, 10)); // Date.parse quietly rolls 30 February over into March
+  } catch {
+    realDate = false;
+  }
+  if (Number.isNaN(t) || !realDate || Number(value.slice(11, 13)) > 23) {
+    throw new PolicyInputError(field, `"${value}" is not a valid instant`);
+  }
   return t;
 }
 
