@@ -3,7 +3,9 @@
  *   1. resolves (building on first run) the Temporal time-skipping test server and dev server;
  *   2. starts an embedded PostgreSQL in a temporary directory (or uses TEST_DATABASE_URL);
  *   3. runs jest serially with TZ=UTC, passing on any extra arguments;
- *   4. stops PostgreSQL and removes its data, whatever jest's outcome.
+ *   4. on a full run, runs the policy suites again with TZ=Asia/Tokyo: results must not depend
+ *      on the host's time zone (popular date libraries get exactly this wrong);
+ *   5. stops PostgreSQL and removes its data, whatever jest's outcome.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -38,9 +40,9 @@ async function main(): Promise<number> {
     if (pgDir) await rm(pgDir, { recursive: true, force: true });
   };
 
-  try {
-    return await new Promise<number>((resolve) => {
-      const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', ...process.argv.slice(2)], {
+  const runJest = (args: string[], env: NodeJS.ProcessEnv) =>
+    new Promise<number>((resolve) => {
+      const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', ...args], {
         stdio: 'inherit',
         env: {
           ...process.env,
@@ -49,13 +51,25 @@ async function main(): Promise<number> {
           LIFELINE_TEST_DATABASE_URL: adminUrl,
           ...(testServer.path ? { TEMPORAL_TEST_SERVER_PATH: testServer.path } : {}),
           ...(cli.path ? { TEMPORAL_CLI_PATH: cli.path } : {}),
+          ...env,
         },
       });
       const forward = (signal: NodeJS.Signals) => jest.kill(signal);
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);
-      jest.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+      jest.on('exit', (code, signal) => {
+        process.off('SIGINT', forward);
+        process.off('SIGTERM', forward);
+        resolve(code ?? (signal ? 1 : 0));
+      });
     });
+
+  try {
+    const args = process.argv.slice(2);
+    const code = await runJest(args, {});
+    if (code !== 0 || args.length > 0) return code;
+    log('policy suites again with TZ=Asia/Tokyo: results must not depend on the host time zone');
+    return await runJest(['test/unit/policies'], { TZ: 'Asia/Tokyo', LIFELINE_EXPECT_TZ: 'Asia/Tokyo' });
   } finally {
     await cleanup();
   }
