@@ -3,6 +3,10 @@ import type { z } from 'zod';
 import {
   ApiKeyIdParamSchema,
   IdempotencyHeaderSchema,
+  LifecyclePreviewRequestSchema,
+  LifecyclePreviewSchema,
+  SlaPreviewRequestSchema,
+  SlaPreviewSchema,
   CloseTicketRequestSchema,
   CreateApiKeyRequestSchema,
   CreatedApiKeySchema,
@@ -106,6 +110,33 @@ export function buildOpenApiDocument(version: string) {
       404: problem('No such ticket'),
       409: problem('Not allowed in the ticket\'s current state'),
     },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/sla/preview',
+    summary: 'The targets a ticket would get under a policy',
+    tags: ['policies'],
+    security: secured,
+    request: body(SlaPreviewRequestSchema),
+    responses: { 200: json('Targets as UTC instants', SlaPreviewSchema), 400: problem('Invalid input, naming the field'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/lifecycle/preview',
+    summary: "A major version's milestones and notice dates under a policy",
+    tags: ['policies'],
+    security: secured,
+    request: body(LifecyclePreviewRequestSchema),
+    responses: { 200: json('Milestones (YYYY-MM-DD)', LifecyclePreviewSchema), 400: problem('Invalid input, naming the field'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/policies',
+    summary: 'The catalog: policies with their plans, severities and products',
+    tags: ['policies'],
+    security: secured,
+    responses: { 200: { description: 'The catalog' }, ...authErrors },
   });
 
   registry.registerPath({
