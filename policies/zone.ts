@@ -75,6 +75,8 @@ export function localToUtc(zone: string, date: LocalDate, minuteOfDay: number): 
   const naive = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE;
   const before = offsetMinutes(zone, naive - DAY);
   const after = offsetMinutes(zone, naive + DAY);
+  // No offset change within a day either side (almost every day): one reading, no gap, no overlap.
+  if (before === after && offsetMinutes(zone, naive - before * MINUTE) === before) return naive - before * MINUTE;
   const candidates = [naive - before * MINUTE, naive - after * MINUTE].filter(
     (t) => offsetMinutes(zone, t) * MINUTE === naive - t,
   );
