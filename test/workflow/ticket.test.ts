@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { recordTicketEvent } from '../../activities/ticket-events';
@@ -50,6 +53,11 @@ describe('ticket workflow (time-skipping)', () => {
     await handle.executeUpdate(closeTicketUpdate, { args: [{ by: { kind: 'customer', id: 'acme-portal' }, reason: 'fixed' }] });
     const final = await handle.result();
     expect(final.status).toBe('closed');
+    // `LIFELINE_RECORD_HISTORIES=1 npm test -- test/workflow/ticket` refreshes the replay fixture.
+    if (process.env.LIFELINE_RECORD_HISTORIES) {
+      const history = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
+      writeFileSync(path.join(__dirname, '../histories/ticket-open-close.binpb'), history);
+    }
 
     const { rows } = await ll.db.pool.query<{ type: string; occurred_at: Date; actor_kind: string }>(
       'SELECT type, occurred_at, actor_kind FROM ticket_events WHERE ticket_id = $1 ORDER BY seq',
