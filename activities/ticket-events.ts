@@ -1,64 +1,139 @@
-import type { Pool } from 'pg';
-import type { TicketEventRecord } from '../workflows/definitions';
+import type { Pool, PoolClient } from 'pg';
+import type { RecipientRole } from '../policies/index';
+import type { TicketEventRecord, TicketState } from '../workflows/definitions';
+import { renderNotification } from './notifications';
 
 /**
- * Appends one ticket event and brings the tickets read-model row up to date, in one
- * transaction. Idempotent: (workflow_id, seq) is unique, so a retried activity writes once,
- * and the read model only ever moves to a higher sequence number.
+ * Appends a batch of ticket events, brings the tickets read-model row up to date and queues the
+ * notifications they cause, in one transaction. Idempotent: (workflow_id, seq) is unique, each
+ * notification has an idempotency key per event and recipient, and the read model only moves to a
+ * higher sequence number. Returns the notifications still waiting to be sent.
  */
-export async function recordTicketEvent(pool: Pool, event: TicketEventRecord): Promise<{ inserted: boolean }> {
+export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[]): Promise<{ deliveries: number[] }> {
+  if (events.length === 0) return { deliveries: [] };
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const inserted = await client.query(
+    await client.query(
       `INSERT INTO ticket_events (workflow_id, ticket_id, seq, type, occurred_at, actor_kind, actor_id, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[])
        ON CONFLICT (workflow_id, seq) DO NOTHING`,
       [
-        event.workflowId,
-        event.ticketId,
-        event.seq,
-        event.type,
-        event.occurredAt,
-        event.actor.kind,
-        event.actor.id,
-        JSON.stringify(event.data),
+        events.map((e) => e.workflowId),
+        events.map((e) => e.ticketId),
+        events.map((e) => e.seq),
+        events.map((e) => e.type),
+        events.map((e) => e.occurredAt),
+        events.map((e) => e.actor.kind),
+        events.map((e) => e.actor.id),
+        events.map((e) => JSON.stringify(e.data)),
       ],
     );
-    const s = event.snapshot;
-    await client.query(
-      `INSERT INTO tickets (ticket_id, workflow_id, customer_id, policy_id, plan, severity, status, type, title,
-                            product, opened_at, closed_at, last_seq, snapshot, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
-       ON CONFLICT (ticket_id) DO UPDATE SET
-         customer_id = EXCLUDED.customer_id, policy_id = EXCLUDED.policy_id, plan = EXCLUDED.plan,
-         severity = EXCLUDED.severity, status = EXCLUDED.status, type = EXCLUDED.type, title = EXCLUDED.title,
-         product = EXCLUDED.product, closed_at = EXCLUDED.closed_at, last_seq = EXCLUDED.last_seq,
-         snapshot = EXCLUDED.snapshot, updated_at = now()
-       WHERE tickets.last_seq < EXCLUDED.last_seq`,
-      [
-        s.ticketId,
-        event.workflowId,
-        s.customerId,
-        s.policyId,
-        s.plan,
-        s.severity,
-        s.status,
-        s.type,
-        s.title,
-        s.product ?? null,
-        s.openedAt,
-        s.closedAt ?? null,
-        event.seq,
-        JSON.stringify(s),
-      ],
-    );
+    const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
+    const snapshot = events.find((e) => e.snapshot)?.snapshot ?? last.snapshot;
+    if (snapshot) await upsertReadModel(client, last.workflowId, last.seq, snapshot);
+    const deliveries: number[] = [];
+    for (const event of events) {
+      if (!event.notify) continue;
+      deliveries.push(...(await queueNotifications(client, event, snapshot ?? event.snapshot)));
+    }
     await client.query('COMMIT');
-    return { inserted: (inserted.rowCount ?? 0) > 0 };
+    return { deliveries };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+async function upsertReadModel(client: PoolClient, workflowId: string, seq: number, s: TicketState): Promise<void> {
+  await client.query(
+    `INSERT INTO tickets (ticket_id, workflow_id, customer_id, policy_id, plan, severity, status, type, title,
+                          product, opened_at, closed_at, last_seq, snapshot, contract_id, assignee_id, next_due_at, breached, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, now())
+     ON CONFLICT (ticket_id) DO UPDATE SET
+       customer_id = EXCLUDED.customer_id, policy_id = EXCLUDED.policy_id, plan = EXCLUDED.plan,
+       severity = EXCLUDED.severity, status = EXCLUDED.status, type = EXCLUDED.type, title = EXCLUDED.title,
+       product = EXCLUDED.product, closed_at = EXCLUDED.closed_at, last_seq = EXCLUDED.last_seq,
+       snapshot = EXCLUDED.snapshot, contract_id = EXCLUDED.contract_id, assignee_id = EXCLUDED.assignee_id,
+       next_due_at = EXCLUDED.next_due_at, breached = EXCLUDED.breached, updated_at = now()
+     WHERE tickets.last_seq < EXCLUDED.last_seq`,
+    [
+      s.ticketId,
+      workflowId,
+      s.customerId,
+      s.policyId,
+      s.plan,
+      s.severity,
+      s.status,
+      s.type,
+      s.title,
+      s.product ?? null,
+      s.openedAt,
+      s.closedAt ?? s.rejectedAt ?? null,
+      seq,
+      JSON.stringify(s),
+      s.contractId ?? null,
+      s.assignee?.id ?? null,
+      s.nextDueAt ?? null,
+      s.breached,
+    ],
+  );
+}
+
+interface Route {
+  channel: 'email' | 'webhook' | 'page';
+  address: string;
+}
+
+/** Where a role's notifications go: the ticket's own contacts first, then the routes table. */
+async function routesFor(client: PoolClient, role: RecipientRole, ticket: TicketState): Promise<Route[]> {
+  if (role === 'customer' && ticket.contact?.email) return [{ channel: 'email', address: ticket.contact.email }];
+  if (role === 'assignee' && ticket.assignee?.email) return [{ channel: 'email', address: ticket.assignee.email }];
+  const { rows } = await client.query<{ policy_id: string; channel: Route['channel']; address: string }>(
+    `SELECT policy_id, channel, address FROM notification_routes
+      WHERE role = $1 AND policy_id IN ($2, '*') ORDER BY policy_id = '*', channel, address`,
+    [role, ticket.policyId],
+  );
+  // A policy's own routes replace the catch-all ones.
+  const specific = rows.filter((r) => r.policy_id !== '*');
+  return (specific.length > 0 ? specific : rows).map((r) => ({ channel: r.channel, address: r.address }));
+}
+
+async function queueNotifications(client: PoolClient, event: TicketEventRecord, ticket: TicketState): Promise<number[]> {
+  const ids: number[] = [];
+  for (const role of event.notify!.roles) {
+    let routes = await routesFor(client, role, ticket);
+    // Nobody assigned yet: the assignee's notices go to support management, so they reach someone.
+    if (routes.length === 0 && role === 'assignee') routes = await routesFor(client, 'supportManagement', ticket);
+    const message = renderNotification(event, ticket, role);
+    const targets: Array<Route | { channel: 'none'; address: null }> = routes.length > 0 ? routes : [{ channel: 'none', address: null }];
+    for (const route of targets) {
+      const key = `${event.workflowId}:${event.seq}:${role}:${route.channel}:${route.address ?? ''}`;
+      const { rows } = await client.query<{ id: string; status: string }>(
+        `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
+                                    subject, body, status, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+         RETURNING id, status`,
+        [
+          key,
+          event.ticketId,
+          event.workflowId,
+          event.seq,
+          event.notify!.event,
+          role,
+          route.channel,
+          route.address,
+          message.subject,
+          JSON.stringify(message.body),
+          route.channel === 'none' ? 'unrouted' : 'pending',
+          event.occurredAt,
+        ],
+      );
+      if (rows[0].status === 'pending') ids.push(Number(rows[0].id));
+    }
+  }
+  return ids;
 }

@@ -59,6 +59,8 @@ export const configSchema = z
     DEV_TEMPORAL_UI_PORT: port.default(8233),
     DEV_POSTGRES_PORT: port.default(54329),
     NOTIFY_FROM: z.string().min(3).default('Lifeline <support@localhost>'),
+    /** Signs webhook notifications (HMAC-SHA256) whose route has no secret of its own. */
+    WEBHOOK_SECRET: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   })
   .superRefine((cfg, ctx) => {
     const certPair = [cfg.TEMPORAL_TLS_CLIENT_CERT_PATH, cfg.TEMPORAL_TLS_CLIENT_KEY_PATH];

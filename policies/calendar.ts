@@ -213,8 +213,15 @@ export class CompiledCalendar {
 
   /** Due instant of a duration from start: working durations count open time, others the wall clock. */
   due(start: number, text: string, pauses: Interval[] = []): number {
-    const ms = this.durationMs(text);
-    if (this.countsWorkingTime(text)) return this.addBusinessTimeExcluding(start, ms, pauses);
+    return this.dueAfter(start, this.durationMs(text), this.countsWorkingTime(text), pauses);
+  }
+
+  /**
+   * Due instant of `ms` from start, counted in open time when `working`, else on the wall clock;
+   * either way the time inside `pauses` is not counted (a paused clock does not run).
+   */
+  dueAfter(start: number, ms: number, working: boolean, pauses: Interval[] = []): number {
+    if (working && !this.alwaysOpen) return this.addBusinessTimeExcluding(start, ms, pauses);
     let due = start + ms;
     for (const p of mergeIntervals(pauses)) {
       if (p.end <= start) continue;
@@ -222,6 +229,18 @@ export class CompiledCalendar {
       due += p.end - Math.max(p.start, start);
     }
     return due;
+  }
+
+  /** Time from a to b that counts towards a budget: open time when `working`, else the wall clock, pauses excluded. */
+  elapsed(a: number, b: number, working: boolean, pauses: Interval[] = []): number {
+    if (working && !this.alwaysOpen) return this.businessTimeBetweenExcluding(a, b, pauses);
+    let total = b - a;
+    for (const p of mergeIntervals(pauses)) {
+      const s = Math.max(a, p.start);
+      const e = Math.min(b, p.end);
+      if (e > s) total -= e - s;
+    }
+    return total;
   }
 }
 

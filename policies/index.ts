@@ -16,3 +16,7 @@ export type { PolicyOverride } from './load';
 export { PolicyError, PolicyInputError } from './errors';
 export { holidaysInYear, easterSunday } from './holidays';
 export type { Policy, PolicyInput, CalendarSpec, TargetKind, TargetSpec, HolidayRule } from './schema';
+export { computeTicketTargets, ticketRulesDigest, remainingOn } from './ticket-rules';
+export type { TicketRuleInputs, TargetClock, ClockPause, ComputedTarget, TicketRulesDigest } from './ticket-rules';
+export { ticketTypes, ticketChannels, recipientRoles, notifiableEvents, targetKinds } from './schema';
+export type { RecipientRole, NotifiableEvent } from './schema';

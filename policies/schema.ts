@@ -147,6 +147,34 @@ const condition = z
   })
   .strict();
 
+/** Ticket types and channels, as the API and the workflows name them. */
+export const ticketTypes = ['incident', 'bug', 'vulnerability', 'question', 'featureRequest'] as const;
+export const ticketChannels = ['portal', 'email', 'phone'] as const;
+
+/** Who a notification goes to; addresses come from the ticket (customer, assignee) or the routes table. */
+export const recipientRoles = ['customer', 'assignee', 'supportManagement', 'accountManager', 'onCall'] as const;
+export type RecipientRole = (typeof recipientRoles)[number];
+/** Ticket events that may notify someone. */
+export const notifiableEvents = [
+  'opened', 'rejected', 'warning', 'breached', 'escalated', 'paged', 'reclassified', 'informationRequested',
+  'resolved', 'autoClosed',
+] as const;
+export type NotifiableEvent = (typeof notifiableEvents)[number];
+
+/** Who hears of what unless a policy says otherwise; an escalation also goes to its target's escalateTo. */
+export const defaultNotify: Record<NotifiableEvent, RecipientRole[]> = {
+  opened: ['customer'],
+  rejected: ['customer'],
+  warning: ['assignee'],
+  breached: ['assignee'],
+  escalated: [],
+  paged: ['onCall'],
+  reclassified: ['customer', 'assignee'],
+  informationRequested: ['customer'],
+  resolved: ['customer'],
+  autoClosed: ['customer'],
+};
+
 export const calendarRuleSchema = z.object({ when: condition, calendar: id, source });
 
 export const severitySchema = z.object({ id, name: z.string().min(1), definition: z.string().min(1), rank: z.number().int().min(1) });
@@ -185,8 +213,23 @@ export const policySchema = z
     waitingOnCustomer: z.object({
       clock: z.enum(['pause', 'restart']),
       autoCloseAfter: durationSchema.optional(),
+      /** A vendor response hands the ticket to the customer, like a request for information (ISPsystem 2.6 *). */
+      afterResponse: z.boolean().default(false),
       source,
     }),
+    /** Share of a target's budget at which its warning fires when the target names no warnAfter. */
+    warnAtShare: z.number().gt(0).lt(1).default(0.8),
+    /** Opening a ticket of these severities through these channels pages the on-call engineer (Xecuritas). */
+    pageOnCall: z
+      .object({ severities: z.array(id).min(1), channels: z.array(z.enum(ticketChannels)).min(1), source })
+      .optional(),
+    /** Ticket types forwarded at once and carrying no target (Xecuritas feature requests). */
+    forwardOnOpen: z.object({ types: z.array(z.enum(ticketTypes)).min(1), team: z.string().min(1), source }).optional(),
+    /** After resolution and after closing: when an unanswered resolved ticket closes, how long a closed one may reopen. */
+    closing: z
+      .object({ resolvedCloseAfter: durationSchema, reopenWithin: durationSchema, source: source.optional() })
+      .default({ resolvedCloseAfter: '14 calendar days', reopenWithin: '30 calendar days' }),
+    notify: z.partialRecord(z.enum(notifiableEvents), z.array(z.enum(recipientRoles))).default({}),
     /** States in which targets are suspended (ISPsystem 3.4 "forwarded"). */
     suspendIn: z.array(z.enum(['forwarded', 'waitingOnCustomer'])).default([]),
     rejectionReasons: z.array(z.object({ id, text: z.string().min(1) })).default([]),

@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createSmtpMailer } from '../common/mailer';
 import { ApiKeyStore } from '../api/auth';
 import { createApp } from '../api/app';
 import { configOrExit } from '../common/config';
@@ -106,7 +107,12 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ pool }),
+      activities: createActivities({
+      pool,
+      mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
+      notifyFrom: cfg.NOTIFY_FROM,
+      webhookSecret: cfg.WEBHOOK_SECRET,
+    }),
     });
     const running = worker.run();
     running.catch((err: Error) => {

@@ -2,6 +2,7 @@
 import { Runtime } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
+import { createSmtpMailer } from '../common/mailer';
 import { configOrExit } from '../common/config';
 import { createPool } from '../common/db';
 import { createLogger } from '../common/logger';
@@ -33,7 +34,12 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ pool }),
+    activities: createActivities({
+      pool,
+      mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
+      notifyFrom: cfg.NOTIFY_FROM,
+      webhookSecret: cfg.WEBHOOK_SECRET,
+    }),
   });
   logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');
   try {

@@ -8,8 +8,9 @@ const RELIEF = '002 Relief and Resolution: relief within three times the respons
 // Relief target = 3 × the response target, on the same calendar (002 "Relief and Resolution").
 function responseAndRelief(response: string, relief: string): Partial<Record<'firstResponse' | 'relief', TargetSpec>> {
   return {
-    firstResponse: { duration: response, escalateTo: 'none', source: TABLE },
-    relief: { duration: relief, escalateTo: 'none', source: RELIEF },
+    // 002 names no escalation path; a missed target goes to Isode's support management, who own the 90 % relief goal.
+    firstResponse: { duration: response, escalateTo: 'supportManagement', source: TABLE },
+    relief: { duration: relief, escalateTo: 'supportManagement', source: RELIEF },
   };
 }
 

@@ -80,6 +80,8 @@ export const ispsystem: PolicyInput = {
     clock: 'restart',
     // 3.6: automatic closure "7 calendar days from the date of the last response".
     autoCloseAfter: '7 calendar days',
+    // 2.6 *: the response time is the time a Ticket "may remain with the Contractor": a response hands it to the User.
+    afterResponse: true,
     source: '001 2.6 footnote * and 3.6',
   },
   // 3.4: forwarded to the relevant team, "processed without a response time".

@@ -81,4 +81,9 @@ export const xecuritas: PolicyInput = {
     source: '003 Troubleshooting and Diagnostics',
   },
   suspendIn: [],
+  // 003 How to Report a Problem: "Severity-1 level cases opened online will automatically alert the
+  // on-call technical staff via pager" (online = the support form, i.e. the portal).
+  pageOnCall: { severities: ['sev1'], channels: ['portal'], source: '003 How to Report a Problem' },
+  // 003 Overview: feature requests are not problems; they go to product management, without a target.
+  forwardOnOpen: { types: ['featureRequest'], team: 'product management', source: '003 Overview and Applicability' },
 };

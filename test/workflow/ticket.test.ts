@@ -3,30 +3,17 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { recordTicketEvent } from '../../activities/ticket-events';
 import {
   closeTicketUpdate,
   getTicketQuery,
-  TICKET_WORKFLOW,
-  ticketWorkflowId,
-  type OpenTicketInput,
-  type TicketEventRecord,
+  replyUpdate,
+  requestInformationUpdate,
+  resolveUpdate,
+  respondUpdate,
 } from '../../workflows/definitions';
-import { CustomerIdKey, TicketStatusKey } from '../../workflows/search-attributes';
+import { CustomerIdKey, NextDueAtKey, SlaBreachedKey, TicketStatusKey } from '../../workflows/search-attributes';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
-
-const input = (ticketId: string): OpenTicketInput => ({
-  ticketId,
-  customerId: 'acme',
-  policyId: 'xecuritas',
-  plan: 'standard',
-  severity: 'sev2',
-  type: 'incident',
-  title: 'Scanner stalls',
-  description: 'Nightly scan stops at 40 %.',
-  channel: 'email',
-  openedBy: { kind: 'engineer', id: 'eng-1' },
-});
+import { customer, engineer, eventsOf, openTicket, sec, skipTo, target } from './ticket-helpers';
 
 describe('ticket workflow (time-skipping)', () => {
   let ll: RunningLifeline;
@@ -41,93 +28,88 @@ describe('ticket workflow (time-skipping)', () => {
     await ll?.stop();
   });
 
-  it('records each event with the workflow time at which it happened, not the wall clock', async () => {
-    const ticketId = 'TKT-00000000000000A1';
-    const handle = await env.client.workflow.start(TICKET_WORKFLOW, {
-      taskQueue: ll.taskQueue,
-      workflowId: ticketWorkflowId(ticketId),
-      args: [input(ticketId)],
-    });
-    const opened = await handle.query(getTicketQuery);
-    await env.sleep('3 days');
-    await handle.executeUpdate(closeTicketUpdate, { args: [{ by: { kind: 'customer', id: 'acme-portal' }, reason: 'fixed' }] });
-    const final = await handle.result();
+  it('an Isode Silver P2 opened on 24 December 2026 at 16:30 London breaches at 29 December 16:30 and escalates once', async () => {
+    await skipTo(env, '2026-12-24T16:30:00Z'); // London is on GMT in December
+    const { handle, ticketId, state } = await openTicket(ll, { policyId: 'isode', plan: 'silver', severity: 'p2' });
+    expect(sec(state.openedAt)).toBe('2026-12-24T16:30:00Z');
+    // 1 working day = 8 h: 30 min on the 24th; 25, 26 (Boxing Day → substitute Monday 28), 27 closed; 7 h 30 on the 29th.
+    expect(sec(target(state, 'firstResponse').dueAt)).toBe('2026-12-29T16:30:00Z');
+    await skipTo(env, '2027-01-20T00:00:00Z');
+    const events = await eventsOf(ll, ticketId);
+    const breaches = events.filter((e) => e.type === 'breached' && e.data.kind === 'firstResponse');
+    expect(breaches.map((e) => sec(e.at))).toEqual(['2026-12-29T16:30:00Z']);
+    const escalations = events.filter((e) => e.type === 'escalated' && e.data.kind === 'firstResponse');
+    expect(escalations).toHaveLength(1);
+    expect(sec(escalations[0].at)).toBe('2026-12-29T16:30:00Z');
+    expect(escalations[0].data).toMatchObject({ to: 'supportManagement', automatic: true });
+    // The warning came first, at 80 % of the budget (6 h 24 min of business time: 30 min on the 24th, 5 h 54 min on the 29th).
+    expect(sec(events.find((e) => e.type === 'warning' && e.data.kind === 'firstResponse')?.at)).toBe('2026-12-29T14:54:00Z');
+    const live = await handle.query(getTicketQuery);
+    expect(live.breached).toBe(true);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(SlaBreachedKey)).toBe(true);
+    expect(described.typedSearchAttributes.get(CustomerIdKey)).toBe('acme');
+    await handle.executeUpdate(respondUpdate, { args: [{ by: engineer, message: 'Looking at it' }] });
+    const met = target(await handle.query(getTicketQuery), 'firstResponse');
+    expect(met.status).toBe('met');
+    expect(sec(met.breachedAt)).toBe('2026-12-29T16:30:00Z');
+  });
+
+  it('three days waiting on the customer move an Isode relief deadline by exactly the business time paused', async () => {
+    await skipTo(env, '2027-02-01T10:00:00Z'); // Monday
+    const { handle, ticketId, state } = await openTicket(ll, { policyId: 'isode', plan: 'silver', severity: 'p2' });
+    // Relief = 3 working days = 24 business hours: Mon 7 h, Tue 8, Wed 8, Thu 1 → Thursday 10:00.
+    expect(sec(target(state, 'relief').dueAt)).toBe('2027-02-04T10:00:00Z');
+    await skipTo(env, '2027-02-01T12:00:00Z');
+    const waiting = await handle.executeUpdate(requestInformationUpdate, { args: [{ by: engineer, message: 'Logs, please' }] });
+    expect(waiting.status).toBe('waitingOnCustomer');
+    expect(target(waiting, 'firstResponse').status).toBe('met');
+    expect(target(waiting, 'relief').status).toBe('paused');
+    expect(Math.round(target(waiting, 'relief').remainingMs / 1000)).toBe(22 * 3600);
+    expect(target(waiting, 'relief').dueAt).toBeUndefined();
+    await skipTo(env, '2027-02-04T12:00:00Z'); // Thursday: 3 days, 24 business hours paused
+    const back = await handle.executeUpdate(replyUpdate, { args: [{ by: customer, message: 'Attached' }] });
+    // The old deadline plus 24 business hours: Thu 7 h, Fri 8, Mon 8, Tue 1 → Tuesday 10:00.
+    expect(target(back, 'relief').status).toBe('running');
+    expect(sec(target(back, 'relief').dueAt)).toBe('2027-02-09T10:00:00Z');
+    // The warning point (19 h 12 min of budget) fell inside the pause: it fires after it, not skipped.
+    await skipTo(env, '2027-02-10T00:00:00Z');
+    const events = await eventsOf(ll, ticketId);
+    expect(events.filter((e) => e.type === 'warning' && e.data.kind === 'relief').map((e) => sec(e.at))).toEqual(['2027-02-08T13:12:00Z']);
+    expect(events.filter((e) => e.type === 'breached' && e.data.kind === 'relief').map((e) => sec(e.at))).toEqual(['2027-02-09T10:00:00Z']);
+    const changes = events.filter((e) => e.type === 'targetsRecomputed').flatMap((e) => e.data.changes);
+    expect(changes.find((c: { kind: string }) => c.kind === 'relief')).toMatchObject({ status: 'paused', newDueAt: null });
+    const relief = changes.find((c: { kind: string; newDueAt: string | null }) => c.kind === 'relief' && c.newDueAt);
+    expect(sec(relief?.newDueAt)).toBe('2027-02-09T10:00:00Z');
+  });
+
+  it('a typical ticket: respond, request information, reply, resolve, close, recorded in workflow time', async () => {
+    const { handle, ticketId } = await openTicket(ll, { policyId: 'xecuritas', plan: 'standard', severity: 'sev2' });
+    await handle.executeUpdate(respondUpdate, { args: [{ by: engineer, message: 'On it' }] });
+    await handle.executeUpdate(requestInformationUpdate, { args: [{ by: engineer, message: 'Which version?' }] });
+    await env.sleep('2 days');
+    await handle.executeUpdate(replyUpdate, { args: [{ by: customer, message: '7.2' }] });
+    await handle.executeUpdate(resolveUpdate, { args: [{ by: engineer, kind: 'workaround', note: 'Disable the cache' }] });
+    const closed = await handle.executeUpdate(closeTicketUpdate, { args: [{ by: customer, reason: 'works' }] });
+    expect(closed.status).toBe('closed');
+    // A second close is refused with the reason, and nothing changes.
+    const refused = await handle.executeUpdate(closeTicketUpdate, { args: [{ by: customer }] }).catch((e) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(String(refused.cause?.message)).toMatch(/a closed ticket cannot be closed/);
+    const final = await handle.result(); // after the reopen window
     expect(final.status).toBe('closed');
-    // `LIFELINE_RECORD_HISTORIES=1 npm test -- test/workflow/ticket` refreshes the replay fixture.
-    if (process.env.LIFELINE_RECORD_HISTORIES) {
-      const history = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
-      writeFileSync(path.join(__dirname, '../histories/ticket-open-close.binpb'), history);
-    }
-
-    const { rows } = await ll.db.pool.query<{ type: string; occurred_at: Date; actor_kind: string }>(
-      'SELECT type, occurred_at, actor_kind FROM ticket_events WHERE ticket_id = $1 ORDER BY seq',
-      [ticketId],
+    const events = await eventsOf(ll, ticketId);
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['opened', 'targetsComputed', 'responded', 'targetMet', 'informationRequested', 'customerReplied', 'resolved', 'closed']),
     );
-    expect(rows.map((r) => r.type)).toEqual(['opened', 'closed']);
-    expect(rows[0].occurred_at.toISOString()).toBe(opened.openedAt);
-    const gap = rows[1].occurred_at.getTime() - rows[0].occurred_at.getTime();
-    expect(gap).toBeGreaterThanOrEqual(3 * 24 * 3600 * 1000);
-    expect(rows[1].actor_kind).toBe('customer');
-
-    // Search attributes make the ticket findable in the Temporal UI.
+    expect(new Set(events.map((e) => e.seq)).size).toBe(events.length);
+    const history = await handle.fetchHistory();
+    // `LIFELINE_RECORD_HISTORIES=1 npm test -- test/workflow/ticket.test` refreshes the replay fixture.
+    if (process.env.LIFELINE_RECORD_HISTORIES) {
+      writeFileSync(path.join(__dirname, '../histories/ticket-typical.binpb'), temporal.api.history.v1.History.encode(history).finish());
+    }
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(TicketStatusKey)).toBe('closed');
-    expect(described.typedSearchAttributes.get(CustomerIdKey)).toBe('acme');
-  });
-
-  it('accepts one of two concurrent close commands and refuses the other', async () => {
-    const ticketId = 'TKT-00000000000000A2';
-    const handle = await env.client.workflow.start(TICKET_WORKFLOW, {
-      taskQueue: ll.taskQueue,
-      workflowId: ticketWorkflowId(ticketId),
-      args: [input(ticketId)],
-    });
-    await handle.query(getTicketQuery);
-    const by = { kind: 'engineer' as const, id: 'eng-1' };
-    const outcomes = await Promise.allSettled([
-      handle.executeUpdate(closeTicketUpdate, { args: [{ by, reason: 'first' }] }),
-      handle.executeUpdate(closeTicketUpdate, { args: [{ by, reason: 'second' }] }),
-    ]);
-    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
-    // Refused by the validator, or by the server once the workflow had completed: never applied twice.
-    if (rejected.reason instanceof WorkflowUpdateFailedError) {
-      expect(String(rejected.reason.cause?.message)).toMatch(/already closed/);
-    }
-    const { rows } = await ll.db.pool.query("SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1 AND type = 'closed'", [
-      ticketId,
-    ]);
-    expect(rows[0].n).toBe(1);
-  });
-
-  it('writes an event once however often the activity is retried, and never moves the read model back', async () => {
-    const ticketId = 'TKT-00000000000000A3';
-    const base = input(ticketId);
-    const snapshot = { ...base, status: 'open' as const, openedAt: '2026-01-05T10:00:00.000Z', eventCount: 1 };
-    const opened: TicketEventRecord = {
-      workflowId: ticketWorkflowId(ticketId),
-      ticketId,
-      seq: 1,
-      type: 'opened',
-      occurredAt: '2026-01-05T10:00:00.000Z',
-      actor: base.openedBy,
-      data: {},
-      snapshot,
-    };
-    const closed: TicketEventRecord = {
-      ...opened,
-      seq: 2,
-      type: 'closed',
-      occurredAt: '2026-01-06T10:00:00.000Z',
-      snapshot: { ...snapshot, status: 'closed', closedAt: '2026-01-06T10:00:00.000Z', eventCount: 2 },
-    };
-    expect(await recordTicketEvent(ll.db.pool, opened)).toEqual({ inserted: true });
-    expect(await recordTicketEvent(ll.db.pool, closed)).toEqual({ inserted: true });
-    // A late retry of the first write: no duplicate, and the read model stays at the newer state.
-    expect(await recordTicketEvent(ll.db.pool, opened)).toEqual({ inserted: false });
-    const events = await ll.db.pool.query('SELECT seq FROM ticket_events WHERE ticket_id = $1 ORDER BY seq', [ticketId]);
-    expect(events.rows.map((r) => r.seq)).toEqual([1, 2]);
-    const row = await ll.db.pool.query('SELECT status, last_seq FROM tickets WHERE ticket_id = $1', [ticketId]);
-    expect(row.rows[0]).toEqual({ status: 'closed', last_seq: 2 });
+    expect(described.typedSearchAttributes.get(NextDueAtKey)).toBeUndefined();
   });
 });

@@ -1,0 +1,144 @@
+import { createHmac } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { RecipientRole } from '../policies/index';
+import type { TicketEventRecord, TicketState } from '../workflows/definitions';
+
+export interface Mailer {
+  send(message: { from: string; to: string; subject: string; text: string; headers: Record<string, string> }): Promise<void>;
+}
+
+export interface NotificationDependencies {
+  pool: Pool;
+  /** Absent: emails are recorded in the outbox and logged, not sent (no SMTP_URL). */
+  mailer?: Mailer;
+  from: string;
+  /** Shared secret for webhook signatures when a route names none. */
+  webhookSecret?: string;
+  log: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+  fetchImpl?: typeof fetch;
+}
+
+const titles: Record<string, string> = {
+  opened: 'Ticket received',
+  rejected: 'Ticket rejected',
+  warning: 'SLA warning',
+  breached: 'SLA breached',
+  escalated: 'Ticket escalated',
+  paged: 'Severity-1 ticket: on-call page',
+  reclassified: 'Ticket reclassified',
+  informationRequested: 'Information requested',
+  resolved: 'Ticket resolved',
+  autoClosed: 'Ticket closed automatically',
+};
+
+/** The subject and JSON body of a notification: the same body is the webhook payload. */
+export function renderNotification(event: TicketEventRecord, ticket: TicketState, role: RecipientRole) {
+  const what = titles[event.notify?.event ?? event.type] ?? event.type;
+  const d = event.data as Record<string, string | undefined>;
+  const detail =
+    event.type === 'breached' ? `${d.kind} target was due at ${d.dueAt}`
+    : event.type === 'warning' ? `${d.kind} target is due at ${d.dueAt}`
+    : event.type === 'escalated' ? (d.automatic ? `${d.kind} target missed; escalated to ${d.to}` : `escalated by ${event.actor.kind}: ${d.reason}`)
+    : event.type === 'rejected' ? String(d.text)
+    : event.type === 'autoClosed' ? String(d.reason)
+    : event.type === 'reclassified' ? `severity ${d.from} → ${d.to}: ${d.reason}`
+    : event.type === 'informationRequested' ? String(d.message)
+    : event.type === 'resolved' ? `${d.kind}: ${d.note}`
+    : ticket.title;
+  return {
+    subject: `[${ticket.ticketId}] ${what}: ${detail}`.slice(0, 300),
+    body: {
+      type: `ticket.${event.notify?.event ?? event.type}`,
+      role,
+      ticketId: ticket.ticketId,
+      seq: event.seq,
+      occurredAt: event.occurredAt,
+      title: ticket.title,
+      status: ticket.status,
+      severity: ticket.severity,
+      policyId: ticket.policyId,
+      customerId: ticket.customerId,
+      nextDueAt: ticket.nextDueAt ?? null,
+      event: { type: event.type, actor: event.actor, data: event.data },
+    },
+  };
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, the scheme Stripe-style receivers verify. */
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+interface OutboxRow {
+  id: string;
+  idempotency_key: string;
+  channel: 'email' | 'webhook' | 'page';
+  address: string;
+  subject: string;
+  body: Record<string, unknown>;
+  status: string;
+  secret: string | null;
+}
+
+/**
+ * Sends queued notifications once each: a row already sent (or recorded) is skipped, so a retried
+ * activity does not send twice. A failure leaves its row pending and fails the activity, which
+ * Temporal retries with backoff; the rows that did go out are not sent again.
+ */
+export async function deliverNotifications(deps: NotificationDependencies, input: { ids: number[]; at: string }): Promise<{ sent: number; recorded: number }> {
+  const { rows } = await deps.pool.query<OutboxRow>(
+    `SELECT n.id, n.idempotency_key, n.channel, n.address, n.subject, n.body, n.status,
+            (SELECT r.secret FROM notification_routes r
+              WHERE r.channel = n.channel AND r.address = n.address AND r.secret IS NOT NULL LIMIT 1) AS secret
+       FROM notifications n WHERE n.id = ANY($1::bigint[]) ORDER BY n.id`,
+    [input.ids],
+  );
+  let sent = 0;
+  let recorded = 0;
+  const failures: string[] = [];
+  for (const row of rows) {
+    if (row.status !== 'pending') continue;
+    try {
+      let status: 'sent' | 'recorded' = 'sent';
+      if (row.channel === 'email') {
+        if (deps.mailer) {
+          await deps.mailer.send({
+            from: deps.from,
+            to: row.address,
+            subject: row.subject,
+            text: `${row.subject}\n\n${JSON.stringify(row.body, null, 2)}\n`,
+            headers: { 'X-Lifeline-Idempotency-Key': row.idempotency_key },
+          });
+        } else {
+          status = 'recorded'; // no SMTP configured: the outbox row and this log line are the record
+          deps.log('info', 'email recorded (SMTP_URL not set)', { to: row.address, subject: row.subject });
+        }
+      } else {
+        await postWebhook(deps, row);
+      }
+      await deps.pool.query(`UPDATE notifications SET status = $2, sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [row.id, status]);
+      if (status === 'sent') sent += 1;
+      else recorded += 1;
+    } catch (err) {
+      const message = (err as Error).message;
+      failures.push(`${row.channel} ${row.address}: ${message}`);
+      await deps.pool.query(`UPDATE notifications SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message.slice(0, 1000)]);
+      deps.log('warn', 'notification not delivered; Temporal will retry', { id: row.id, channel: row.channel, address: row.address, err: message });
+    }
+  }
+  if (failures.length > 0) throw new Error(`${failures.length} notification(s) not delivered: ${failures.join('; ')}`);
+  return { sent, recorded };
+}
+
+async function postWebhook(deps: NotificationDependencies, row: OutboxRow): Promise<void> {
+  const body = JSON.stringify({ ...row.body, ...(row.channel === 'page' ? { urgent: true } : {}) });
+  const secret = row.secret ?? deps.webhookSecret;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'idempotency-key': row.idempotency_key,
+    'user-agent': 'Lifeline-Notifier',
+  };
+  if (secret) headers['lifeline-signature'] = signWebhook(secret, Math.floor(Date.now() / 1000), body);
+  const response = await (deps.fetchImpl ?? fetch)(row.address, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+}

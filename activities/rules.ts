@@ -1,0 +1,143 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import {
+  applyOverride,
+  computeTicketTargets,
+  policyById,
+  PolicyError,
+  PolicyInputError,
+  ticketRulesDigest,
+  type Policy,
+  type PolicyOverride,
+} from '../policies/index';
+import { INVALID_TICKET_INPUT, type ComputeTargetsInput, type ComputeTargetsResult } from '../workflows/definitions';
+
+export interface EffectiveRules {
+  policy: Policy;
+  /** e.g. "isode@1", "isode@1+policy#3+contract:C-9#2": recorded with every deadline. */
+  version: string;
+  contract?: { contractId: string; customerId: string; plan: string; startsAt: Date; endsAt: Date | null; options: Record<string, boolean> };
+}
+
+/**
+ * The rules a ticket runs under: the catalog policy, the policy's local override, then the
+ * contract's individually agreed terms. Merged policies are cached by their version string, so
+ * a calendar is compiled once per version, not once per ticket.
+ */
+export class RulesStore {
+  private cache = new Map<string, Policy>();
+
+  constructor(private readonly pool: Pool) {}
+
+  async effective(policyId: string, contractId?: string): Promise<EffectiveRules> {
+    const base = policyById(policyId);
+    const [{ rows: policyRows }, { rows: contractRows }] = await Promise.all([
+      this.pool.query<{ override: PolicyOverride; version: number }>('SELECT override, version FROM policy_overrides WHERE policy_id = $1', [policyId]),
+      contractId
+        ? this.pool.query<{
+            customer_id: string;
+            policy_id: string;
+            plan: string;
+            starts_at: Date;
+            ends_at: Date | null;
+            options: Record<string, boolean>;
+            override: PolicyOverride;
+            version: number;
+          }>('SELECT customer_id, policy_id, plan, starts_at, ends_at, options, override, version FROM contracts WHERE contract_id = $1', [contractId])
+        : Promise.resolve({ rows: [] }),
+    ]);
+    const policyOverride = policyRows[0];
+    const contract = contractRows[0]?.policy_id === policyId ? contractRows[0] : undefined;
+    let version = `${base.id}@${base.version}`;
+    if (policyOverride) version += `+policy#${policyOverride.version}`;
+    if (contract && Object.keys(contract.override).length > 0) version += `+contract:${contractId}#${contract.version}`;
+    let policy = this.cache.get(version);
+    if (!policy) {
+      policy = base;
+      if (policyOverride) policy = applyOverride(policy, policyOverride.override);
+      if (contract && Object.keys(contract.override).length > 0) policy = applyOverride(policy, contract.override);
+      if (this.cache.size > 500) this.cache.clear();
+      this.cache.set(version, policy);
+    }
+    return {
+      policy,
+      version,
+      ...(contract
+        ? {
+            contract: {
+              contractId: contractId!,
+              customerId: contract.customer_id,
+              plan: contract.plan,
+              startsAt: contract.starts_at,
+              endsAt: contract.ends_at,
+              options: contract.options,
+            },
+          }
+        : {}),
+    };
+  }
+}
+
+/** The deadline local activity: targets at `now` under the current rules, plus entitlement at opening. */
+export async function computeTargets(rules: RulesStore, pool: Pool, input: ComputeTargetsInput): Promise<ComputeTargetsResult> {
+  let effective: EffectiveRules;
+  try {
+    effective = await rules.effective(input.policyId, input.contractId);
+  } catch (err) {
+    if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
+    throw err;
+  }
+  try {
+    const digest = ticketRulesDigest(effective.policy, input.inputs);
+    const targets = computeTicketTargets(effective.policy, input.inputs, input.clocks, input.pauses, input.now).filter((t) =>
+      digest.targetKinds.includes(t.kind),
+    );
+    const result: ComputeTargetsResult = { rulesVersion: effective.version, digest, targets };
+    if (input.checkEntitlement) result.entitlement = await entitlement(pool, effective, input);
+    return result;
+  } catch (err) {
+    if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
+    throw err;
+  }
+}
+
+function invalid(err: Error): ApplicationFailure {
+  const field = err instanceof PolicyInputError ? `${err.field}: ` : '';
+  return ApplicationFailure.create({ type: INVALID_TICKET_INPUT, message: `${field}${err.message}`, nonRetryable: true });
+}
+
+/**
+ * Whether the customer may open this ticket now: the contract (when named) exists, is theirs, and
+ * is in its term (ISPsystem 3.8: no support after the term ends); the product version is still
+ * supported (its end of support, written by the lifecycle workflows; after EOL no support, Infotecs §2).
+ */
+async function entitlement(
+  pool: Pool,
+  effective: EffectiveRules,
+  input: ComputeTargetsInput,
+): Promise<NonNullable<ComputeTargetsResult['entitlement']>> {
+  const at = new Date(input.now);
+  if (input.contractId) {
+    const c = effective.contract;
+    if (!c || c.customerId !== input.customerId) {
+      return { entitled: false, reasonId: 'contractInactive', text: `Contract ${input.contractId} is not a ${effective.policy.name} contract of this customer.` };
+    }
+    if (c.startsAt > at || (c.endsAt && c.endsAt <= at)) {
+      const when = c.startsAt > at ? `starts on ${c.startsAt.toISOString().slice(0, 10)}` : `ended on ${c.endsAt!.toISOString().slice(0, 10)}`;
+      return { entitled: false, reasonId: 'contractInactive', text: `Contract ${input.contractId} ${when}; there is no support outside its term.` };
+    }
+  }
+  const product = input.checkEntitlement?.product;
+  const version = input.checkEntitlement?.productVersion;
+  if (product && version) {
+    const { rows } = await pool.query<{ supported_until: Date | null }>(
+      'SELECT supported_until FROM product_versions WHERE policy_id = $1 AND product = $2 AND version = $3',
+      [input.policyId, product, version],
+    );
+    const until = rows[0]?.supported_until;
+    if (until && until <= at) {
+      return { entitled: false, reasonId: 'versionUnsupported', text: `${product} ${version} has not been supported since ${until.toISOString().slice(0, 10)}.` };
+    }
+  }
+  return { entitled: true };
+}

@@ -1,0 +1,71 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  getTicketQuery,
+  TICKET_WORKFLOW,
+  ticketWorkflowId,
+  type Actor,
+  type OpenTicketInput,
+  type TicketState,
+} from '../../workflows/definitions';
+import type { RunningLifeline } from '../helpers/lifeline';
+
+export const engineer: Actor = { kind: 'engineer', id: 'eng-1' };
+export const customer: Actor = { kind: 'customer', id: 'acme-portal' };
+
+let counter = 0;
+/** A fresh ticket id per test (TKT- and 16 hex digits, like the API's). */
+export function newTicketId(prefix: number): string {
+  counter += 1;
+  return `TKT-${(prefix * 1_000_000 + counter).toString(16).toUpperCase().padStart(16, '0')}`;
+}
+
+/** Skips the test server's clock to an instant (it starts at the real now) and returns it. */
+export async function skipTo(env: TestWorkflowEnvironment, instant: string): Promise<void> {
+  const target = Date.parse(instant);
+  const now = await env.currentTimeMs();
+  if (target < now) throw new Error(`${instant} is in the test server's past (${new Date(now).toISOString()})`);
+  if (target > now) await env.sleep(target - now);
+}
+
+export async function openTicket(
+  ll: RunningLifeline,
+  fields: Partial<OpenTicketInput> & Pick<OpenTicketInput, 'policyId' | 'plan' | 'severity'>,
+): Promise<{ handle: WorkflowHandle; ticketId: string; state: TicketState }> {
+  const ticketId = fields.ticketId ?? newTicketId(1);
+  const input: OpenTicketInput = {
+    ticketId,
+    customerId: 'acme',
+    type: 'incident',
+    title: 'Mail relay down',
+    description: 'No mail is delivered since 09:00.',
+    channel: 'email',
+    contact: { name: 'Ada', email: 'ada@acme.example' },
+    openedBy: customer,
+    ...fields,
+  };
+  const handle = await ll.env.client.workflow.start(TICKET_WORKFLOW, {
+    taskQueue: ll.taskQueue,
+    workflowId: ticketWorkflowId(ticketId),
+    args: [input],
+  });
+  const state = await handle.query(getTicketQuery);
+  return { handle, ticketId, state };
+}
+
+export async function eventsOf(ll: RunningLifeline, ticketId: string) {
+  const { rows } = await ll.db.pool.query<{ seq: number; type: string; occurred_at: Date; actor_kind: string; data: any }>(
+    'SELECT seq, type, occurred_at, actor_kind, data FROM ticket_events WHERE ticket_id = $1 ORDER BY seq',
+    [ticketId],
+  );
+  return rows.map((r) => ({ ...r, at: r.occurred_at.toISOString() }));
+}
+
+export const target = (state: TicketState, kind: string) => {
+  const t = state.targets.find((x) => x.kind === kind);
+  if (!t) throw new Error(`no ${kind} target in ${JSON.stringify(state.targets)}`);
+  return t;
+};
+
+/** An instant to the second (the test server's clock runs on in real time between steps, by milliseconds). */
+export const sec = (instant: string | undefined) => (instant === undefined ? undefined : `${instant.slice(0, 19)}Z`);
