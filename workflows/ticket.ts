@@ -93,9 +93,9 @@ const SYSTEM: Actor = { kind: 'system', id: 'sla-clock' };
 const RESPONSE_KINDS: TargetKind[] = ['firstResponse', 'nextResponse'];
 const HISTORY_KEPT = 50;
 /** A run's history bound, below Temporal's warning at 10,240 events; the server may suggest earlier. */
-const MAX_HISTORY_EVENTS = 4_000;
+const MAX_HISTORY_EVENTS = 2_000;
 /** Temporal allows 2,000 updates per run; continue before that. */
-const MAX_UPDATES_PER_RUN = 1_500;
+const MAX_UPDATES_PER_RUN = 1_000;
 
 // Ticket instants are kept to the second, as helpdesks and the policies count them; timers still fire to the millisecond.
 const iso = (ms: number) => new Date(ms - (ms % 1000)).toISOString();
@@ -656,8 +656,9 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     { id: 'duplicate', text: 'The ticket duplicates another ticket.' },
   ];
 
-  const reject = (actor: Actor, reasonId: string, note?: string) => {
-    const reason = [...(digest?.rejectionReasons ?? []), ...builtInRejections].find((r) => r.id === reasonId) ?? { id: reasonId, text: note ?? reasonId };
+  const reject = (actor: Actor, reasonId: string, note?: string, text?: string) => {
+    const known = [...(digest?.rejectionReasons ?? []), ...builtInRejections].find((r) => r.id === reasonId);
+    const reason = { id: reasonId, text: text ?? known?.text ?? note ?? reasonId };
     state.status = 'rejected';
     state.rejectedAt = iso(now());
     state.rejection = { reasonId: reason.id, text: reason.text };
@@ -689,8 +690,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
         const cause = (err as { cause?: { type?: string; message?: string } }).cause;
         if (cause?.type !== INVALID_TICKET_INPUT) throw err;
         digest = fallbackDigest();
-        reject(SYSTEM, 'invalidRequest', cause.message);
-        state.rejection = { reasonId: 'invalidRequest', text: cause.message ?? 'the policy refused the ticket' };
+        reject(SYSTEM, 'invalidRequest', undefined, cause.message ?? 'the policy refused the ticket');
         return;
       }
       pending[0].notify = digest.notify.opened.length ? { event: 'opened', roles: digest.notify.opened } : undefined;
@@ -700,8 +700,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       if (result.entitlement && !result.entitlement.entitled) {
         // Not entitled: opened and rejected at once, so the customer sees why.
         record('entitlementRefused', SYSTEM, { reasonId: result.entitlement.reasonId, text: result.entitlement.text });
-        builtInRejections.push({ id: result.entitlement.reasonId, text: result.entitlement.text });
-        reject(SYSTEM, result.entitlement.reasonId);
+        reject(SYSTEM, result.entitlement.reasonId, undefined, result.entitlement.text);
         return;
       }
       if (digest.forwardOnOpen) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type ActivityDependencies } from '../../activities';
 import { ApiKeyStore } from '../../api/auth';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../common/logger';
@@ -23,7 +23,7 @@ export interface RunningLifeline {
 }
 
 /** The real thing for a test file: time-skipping Temporal, a fresh database, the worker and the API over HTTP. */
-export async function startLifeline(): Promise<RunningLifeline> {
+export async function startLifeline(options: { activities?: Omit<ActivityDependencies, 'pool'> } = {}): Promise<RunningLifeline> {
   const env = await startTimeSkippingEnvironment();
   const db = await createTestDatabase();
   const taskQueue = `lifeline-test-${randomBytes(4).toString('hex')}`;
@@ -31,7 +31,7 @@ export async function startLifeline(): Promise<RunningLifeline> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    activities: createActivities({ pool: db.pool }),
+    activities: createActivities({ pool: db.pool, ...options.activities }),
   });
   const running = worker.run();
   const logger = createLogger('silent');

@@ -69,3 +69,16 @@ export const target = (state: TicketState, kind: string) => {
 
 /** An instant to the second (the test server's clock runs on in real time between steps, by milliseconds). */
 export const sec = (instant: string | undefined) => (instant === undefined ? undefined : `${instant.slice(0, 19)}Z`);
+
+/**
+ * Waits, in real time, until the ticket reaches a status. Never `handle.result()` in a file with
+ * other idle tickets: the time-skipping server may then skip to their 3,650-day execution cap.
+ */
+export async function untilStatus(handle: WorkflowHandle, status: string, timeoutMs = 20_000): Promise<TicketState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await handle.query(getTicketQuery);
+    if (state.status === status || Date.now() > deadline) return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
