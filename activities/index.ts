@@ -2,7 +2,8 @@ import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { ComputeTargetsInput, TicketEventRecord } from '../workflows/definitions';
 import { deliverNotifications, type Mailer } from './notifications';
-import { computeTargets, RulesStore } from './rules';
+import { RulesStore } from '../common/rules';
+import { computeTargets } from './rules';
 import { persistTicketEvents } from './ticket-events';
 
 export interface ActivityDependencies {
@@ -29,6 +30,17 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     /** Local activity: events, read model and outbox rows, in one transaction. */
     persistTicketEvents: (events: TicketEventRecord[]) => persistTicketEvents(pool, events),
     deliverNotifications: (input: { ids: number[]; at: string }) => deliverNotifications(notify, input),
+    /** The open tickets a policy or contract governs, in id order, a page at a time. */
+    listGovernedTickets: async (q: { policyId?: string; contractId?: string; after: string; limit: number }): Promise<string[]> => {
+      const { rows } = await pool.query<{ ticket_id: string }>(
+        `SELECT ticket_id FROM tickets
+          WHERE status NOT IN ('closed', 'rejected') AND ticket_id > $3
+            AND ($1::text IS NULL OR policy_id = $1) AND ($2::text IS NULL OR contract_id = $2)
+          ORDER BY ticket_id LIMIT $4`,
+        [q.policyId ?? null, q.contractId ?? null, q.after, q.limit],
+      );
+      return rows.map((r) => r.ticket_id);
+    },
   };
 }
 

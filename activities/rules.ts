@@ -1,82 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import {
-  applyOverride,
-  computeTicketTargets,
-  policyById,
-  PolicyError,
-  PolicyInputError,
-  ticketRulesDigest,
-  type Policy,
-  type PolicyOverride,
-} from '../policies/index';
+import type { EffectiveRules, RulesStore } from '../common/rules';
+import { computeTicketTargets, PolicyError, PolicyInputError, ticketRulesDigest } from '../policies/index';
 import { INVALID_TICKET_INPUT, type ComputeTargetsInput, type ComputeTargetsResult } from '../workflows/definitions';
-
-export interface EffectiveRules {
-  policy: Policy;
-  /** e.g. "isode@1", "isode@1+policy#3+contract:C-9#2": recorded with every deadline. */
-  version: string;
-  contract?: { contractId: string; customerId: string; plan: string; startsAt: Date; endsAt: Date | null; options: Record<string, boolean> };
-}
-
-/**
- * The rules a ticket runs under: the catalog policy, the policy's local override, then the
- * contract's individually agreed terms. Merged policies are cached by their version string, so
- * a calendar is compiled once per version, not once per ticket.
- */
-export class RulesStore {
-  private cache = new Map<string, Policy>();
-
-  constructor(private readonly pool: Pool) {}
-
-  async effective(policyId: string, contractId?: string): Promise<EffectiveRules> {
-    const base = policyById(policyId);
-    const [{ rows: policyRows }, { rows: contractRows }] = await Promise.all([
-      this.pool.query<{ override: PolicyOverride; version: number }>('SELECT override, version FROM policy_overrides WHERE policy_id = $1', [policyId]),
-      contractId
-        ? this.pool.query<{
-            customer_id: string;
-            policy_id: string;
-            plan: string;
-            starts_at: Date;
-            ends_at: Date | null;
-            options: Record<string, boolean>;
-            override: PolicyOverride;
-            version: number;
-          }>('SELECT customer_id, policy_id, plan, starts_at, ends_at, options, override, version FROM contracts WHERE contract_id = $1', [contractId])
-        : Promise.resolve({ rows: [] }),
-    ]);
-    const policyOverride = policyRows[0];
-    const contract = contractRows[0]?.policy_id === policyId ? contractRows[0] : undefined;
-    let version = `${base.id}@${base.version}`;
-    if (policyOverride) version += `+policy#${policyOverride.version}`;
-    if (contract && Object.keys(contract.override).length > 0) version += `+contract:${contractId}#${contract.version}`;
-    let policy = this.cache.get(version);
-    if (!policy) {
-      policy = base;
-      if (policyOverride) policy = applyOverride(policy, policyOverride.override);
-      if (contract && Object.keys(contract.override).length > 0) policy = applyOverride(policy, contract.override);
-      if (this.cache.size > 500) this.cache.clear();
-      this.cache.set(version, policy);
-    }
-    return {
-      policy,
-      version,
-      ...(contract
-        ? {
-            contract: {
-              contractId: contractId!,
-              customerId: contract.customer_id,
-              plan: contract.plan,
-              startsAt: contract.starts_at,
-              endsAt: contract.ends_at,
-              options: contract.options,
-            },
-          }
-        : {}),
-    };
-  }
-}
 
 /** The deadline local activity: targets at `now` under the current rules, plus entitlement at opening. */
 export async function computeTargets(rules: RulesStore, pool: Pool, input: ComputeTargetsInput): Promise<ComputeTargetsResult> {

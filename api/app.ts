@@ -8,6 +8,7 @@ import { createMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
 import { policyRoutes } from './routes/policies';
+import { ruleRoutes } from './routes/rules';
 import { ticketRoutes } from './routes/tickets';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
 import { parse } from './validate';
@@ -91,6 +92,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   });
   v1.use('/tickets', ticketRoutes({ client, pool, taskQueue, logger }));
   v1.use(policyRoutes());
+  v1.use(ruleRoutes({ client, pool, taskQueue, logger }));
   v1.post('/api-keys', allow('admin'), async (req, res) => {
     const body = parse(CreateApiKeyRequestSchema, req.body, 'request body');
     const { key, principal } = await keys.create(body);

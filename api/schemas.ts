@@ -20,27 +20,42 @@ export const ContactSchema = z
 
 const ticketTypes = ['incident', 'bug', 'vulnerability', 'question', 'featureRequest'] as const;
 const channels = ['portal', 'email', 'phone'] as const;
-const ticketStatuses = ['open', 'waitingOnCustomer', 'forwarded', 'relieved', 'resolved', 'closed', 'rejected'] as const;
+export const ticketStatuses = ['open', 'waitingOnCustomer', 'forwarded', 'relieved', 'resolved', 'closed', 'rejected'] as const;
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const CaseDetailsSchema = z
+  .object({
+    companyName: text(200).optional(),
+    environment: text(2_000).optional().openapi({ description: 'Hardware and operating system.' }),
+    workarounds: text(5_000).optional(),
+    initialRecommendation: text(5_000).optional(),
+    firstReportedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When the customer first reported the problem.' }),
+  })
+  .strict()
+  .openapi('CaseDetails');
 
 export const OpenTicketRequestSchema = z
   .object({
-    customerId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
+    customerId: text(200)
       .optional()
       .openapi({ description: "Required for staff keys; a customer key defaults to (and must match) its own customer." }),
+    contractId: text(200).optional().openapi({ description: 'The contract the ticket is raised under; checked for entitlement at opening.' }),
     policyId: z.string().openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode' }),
     plan: z.string().openapi({ example: 'gold' }),
-    severity: z.string().openapi({ example: 'p1' }),
+    severity: z.string().openapi({
+      example: 'p1',
+      description: "Where the vendor sets the priority (Isode Bronze, Xecuritas), a customer's choice is recorded as suggestedSeverity until an engineer reclassifies.",
+    }),
     type: z.enum(ticketTypes).default('incident'),
-    title: z.string().trim().min(1).max(300),
-    description: z.string().trim().min(1).max(20_000),
-    product: z.string().trim().min(1).max(200).optional(),
-    productVersion: z.string().trim().min(1).max(100).optional(),
+    title: text(300),
+    description: text(20_000),
+    product: text(200).optional(),
+    productVersion: text(100).optional(),
     channel: z.enum(channels).default('portal'),
     contact: ContactSchema.optional(),
+    needsCodeChange: z.boolean().optional().openapi({ description: 'ISPsystem 3.1: the development team\'s hours apply.' }),
+    options: z.record(z.string(), z.boolean()).optional().openapi({ description: 'Plan options, e.g. Isode p1TwentyFourSeven.' }),
+    details: CaseDetailsSchema.optional(),
   })
   .strict()
   .openapi('OpenTicketRequest');
@@ -67,6 +82,15 @@ export function catalogIssues(raw: unknown): Array<{ pointer: string; detail: st
       detail: `unknown severity for ${body.policyId}; expected one of ${ids.severities.join(', ')}`,
     });
   }
+  // 003 Customer Communication: the case fields Xecuritas keeps for every problem.
+  if (body.policyId === 'xecuritas') {
+    const contact = body.contact as Record<string, unknown> | undefined;
+    const details = body.details as Record<string, unknown> | undefined;
+    if (!body.contractId) issues.push({ pointer: '/contractId', detail: 'Xecuritas cases record the contract ID (003)' });
+    if (!contact || !(contact.email || contact.phone)) issues.push({ pointer: '/contact', detail: 'Xecuritas cases record a contact name and details (003)' });
+    if (!body.productVersion) issues.push({ pointer: '/productVersion', detail: 'Xecuritas cases record the software version (003)' });
+    if (!details?.environment) issues.push({ pointer: '/details/environment', detail: 'Xecuritas cases record the hardware and operating system (003)' });
+  }
   return issues;
 }
 
@@ -78,11 +102,6 @@ export const IdempotencyHeaderSchema = z.object({
     .openapi({ description: 'Makes a retried request open one ticket, not two.', example: 'crm-case-48213' }),
 });
 
-export const CloseTicketRequestSchema = z
-  .object({ reason: z.string().trim().min(1).max(2_000).optional() })
-  .strict()
-  .openapi('CloseTicketRequest');
-
 export const TicketIdParamSchema = z.object({
   ticketId: z
     .string()
@@ -90,14 +109,66 @@ export const TicketIdParamSchema = z.object({
     .openapi({ param: { name: 'ticketId', in: 'path' }, example: 'TKT-0123456789ABCDEF' }),
 });
 
+// ---- Commands -------------------------------------------------------------------------------
+
+const note = text(5_000);
+export const commandSchemas = {
+  assign: z.object({ engineer: z.object({ id: text(200), name: text(200).optional(), email: z.email().optional() }).strict() }).strict(),
+  respond: z.object({ message: note.optional(), awaitCustomer: z.boolean().optional() }).strict(),
+  'request-information': z.object({ message: note }).strict(),
+  reply: z.object({ message: note.optional() }).strict(),
+  reclassify: z.object({ severity: text(50), reason: note }).strict(),
+  forward: z.object({ team: text(200), note: note.optional() }).strict(),
+  return: z.object({ note: note.optional() }).strict(),
+  relieve: z.object({ note: note.optional() }).strict(),
+  resolve: z.object({ kind: z.enum(['resolution', 'workaround', 'resolutionPlan']), note }).strict(),
+  close: z.object({ reason: note.optional() }).strict(),
+  reopen: z.object({ reason: note }).strict(),
+  reject: z.object({ reasonId: text(100), note: note.optional() }).strict(),
+  split: z
+    .object({ children: z.array(z.object({ title: text(300), description: text(20_000), severity: text(50) }).strict()).min(1).max(20) })
+    .strict(),
+  escalate: z.object({ reason: note, via: z.enum(['accountManager', 'supportManagement']).optional() }).strict(),
+  'hotfix-required': z.object({ required: z.boolean(), note: note.optional() }).strict(),
+} as const;
+export type CommandName = keyof typeof commandSchemas;
+export const CloseTicketRequestSchema = commandSchemas.close.openapi('CloseTicketRequest');
+
+export const TargetSchema = z
+  .object({
+    kind: z.enum(['firstResponse', 'nextResponse', 'relief', 'resolution']),
+    status: z.enum(['running', 'paused', 'suspended', 'met', 'cancelled']),
+    window: z.number().int(),
+    startedAt: z.iso.datetime(),
+    dueAt: z.iso.datetime().optional(),
+    warnAt: z.iso.datetime().optional(),
+    remainingMs: z.number().openapi({ description: 'Budget left now: business time on a working calendar (negative once overdue).' }),
+    remaining: z.string().optional().openapi({ description: 'remainingMs as an ISO-8601 duration, e.g. PT3H20M.' }),
+    working: z.boolean(),
+    duration: z.string(),
+    calendar: z.string(),
+    calendarVersion: z.number().int(),
+    escalateTo: z.string(),
+    source: z.string(),
+    warnedAt: z.iso.datetime().optional(),
+    breachedAt: z.iso.datetime().optional(),
+    escalatedAt: z.iso.datetime().optional(),
+    metAt: z.iso.datetime().optional(),
+    computedAt: z.iso.datetime(),
+    rulesVersion: z.string(),
+  })
+  .openapi('Target');
+
 export const TicketSchema = z
   .object({
     ticketId: z.string(),
     status: z.enum(ticketStatuses),
     customerId: z.string(),
+    contractId: z.string().optional(),
     policyId: z.string(),
     plan: z.string(),
     severity: z.string(),
+    suggestedSeverity: z.string().optional(),
     type: z.enum(ticketTypes),
     title: z.string(),
     description: z.string(),
@@ -105,14 +176,107 @@ export const TicketSchema = z
     productVersion: z.string().optional(),
     channel: z.enum(channels),
     contact: ContactSchema.optional(),
+    details: CaseDetailsSchema.optional(),
+    assignee: z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional() }).optional(),
+    parentTicketId: z.string().optional(),
+    childTicketIds: z.array(z.string()),
+    forwardedTo: z.string().optional(),
+    hotfixRequired: z.boolean(),
     openedAt: z.iso.datetime(),
     openedBy: ActorSchema,
+    respondedAt: z.iso.datetime().optional(),
+    relievedAt: z.iso.datetime().optional(),
+    resolvedAt: z.iso.datetime().optional(),
+    resolution: z.object({ kind: z.string(), note: z.string() }).optional(),
     closedAt: z.iso.datetime().optional(),
     closedBy: ActorSchema.optional(),
     closeReason: z.string().optional(),
+    rejection: z.object({ reasonId: z.string(), text: z.string() }).optional(),
+    targets: z.array(TargetSchema),
+    pauses: z.array(z.object({ start: z.string(), end: z.string().optional(), reason: z.string() })),
+    nextDueAt: z.iso.datetime().optional(),
+    nextDueWhat: z.string().optional(),
+    autoCloseAt: z.iso.datetime().optional(),
+    breached: z.boolean(),
+    rulesVersion: z.string(),
+    history: z.array(z.object({ seq: z.number().int(), type: z.string(), at: z.string(), actor: ActorSchema, note: z.string().optional() })),
     eventCount: z.number().int(),
   })
   .openapi('Ticket');
+
+export const TicketListQuerySchema = z
+  .object({
+    status: z.enum(ticketStatuses).optional(),
+    severity: text(50).optional(),
+    customerId: text(200).optional(),
+    policyId: text(50).optional(),
+    breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    dueBefore: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only tickets whose next deadline is before this instant.' }),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional().openapi({ description: 'From the previous page\'s nextCursor.' }),
+  })
+  .strict();
+
+export const TicketListSchema = z
+  .object({
+    tickets: z.array(
+      z.object({
+        ticketId: z.string(),
+        customerId: z.string(),
+        contractId: z.string().nullable(),
+        policyId: z.string(),
+        plan: z.string(),
+        severity: z.string(),
+        status: z.string(),
+        type: z.string(),
+        title: z.string(),
+        product: z.string().nullable(),
+        assigneeId: z.string().nullable(),
+        openedAt: z.string(),
+        closedAt: z.string().nullable(),
+        nextDueAt: z.string().nullable(),
+        breached: z.boolean(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('TicketList');
+
+export const PolicyOverrideRequestSchema = z
+  .object({ override: z.record(z.string(), z.unknown()), reason: text(2_000) })
+  .strict()
+  .openapi('PolicyOverrideRequest');
+
+export const ContractRequestSchema = z
+  .object({
+    customerId: text(200),
+    policyId: z.string(),
+    plan: z.string(),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }).optional(),
+    options: z.record(z.string(), z.boolean()).default({}),
+    override: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'Individually agreed terms merged over the policy (targets, calendars, options).' }),
+    reason: text(2_000).default('contract updated'),
+  })
+  .strict()
+  .openapi('ContractRequest');
+
+export const NotificationRoutesSchema = z
+  .object({
+    routes: z.array(
+      z
+        .object({
+          policyId: z.string().min(1).openapi({ description: 'A policy id, or "*" for every policy.' }),
+          role: z.enum(['supportManagement', 'accountManager', 'onCall', 'assignee', 'customer']),
+          channel: z.enum(['email', 'webhook', 'page']),
+          address: text(500).openapi({ description: 'An email address, or an https:// URL for webhook and page.' }),
+          secret: z.string().min(16).max(200).optional().openapi({ description: 'HMAC-SHA256 key for the Lifeline-Signature header.' }),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .openapi('NotificationRoutes');
 
 export const TicketEventSchema = z
   .object({

@@ -49,16 +49,17 @@ describe('tickets API against real Temporal and PostgreSQL', () => {
     expect(events.status).toBe(200);
     expect(events.body.events.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([
       [1, 'opened'],
-      [2, 'closed'],
+      [2, 'targetsComputed'],
+      [3, 'closed'],
     ]);
-    expect(events.body.events[1].data).toEqual({ reason: 'Customer confirmed mail flows again' });
-    expect(Date.parse(events.body.events[1].occurredAt)).toBeGreaterThanOrEqual(Date.parse(events.body.events[0].occurredAt));
+    expect(events.body.events[2].data).toEqual({ reason: 'Customer confirmed mail flows again' });
+    expect(Date.parse(events.body.events[2].occurredAt)).toBeGreaterThanOrEqual(Date.parse(events.body.events[0].occurredAt));
 
     const row = await ll.db.pool.query('SELECT status, last_seq, closed_at FROM tickets WHERE ticket_id = $1', [ticketId]);
-    expect(row.rows[0]).toMatchObject({ status: 'closed', last_seq: 2 });
+    expect(row.rows[0]).toMatchObject({ status: 'closed', last_seq: 3 });
     expect(row.rows[0].closed_at).toBeInstanceOf(Date);
 
-    // Still readable after the workflow completed.
+    // Still readable while the workflow waits out the reopen window, and from the read model after.
     const after = await call(ll.url, 'GET', `/v1/tickets/${ticketId}`, { key: ll.adminKey });
     expect(after.body.status).toBe('closed');
   });
