@@ -715,8 +715,11 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
 
   // ---- Main loop --------------------------------------------------------------------------------
 
+  // Everything that awaits a local activity (handlers, deadline recomputation, persistence) runs
+  // under one lock: with a single local activity in flight, replay resolves them in the recorded
+  // order and the commands come out the same.
   for (;;) {
-    await flush();
+    await exclusive(flush);
     const final = finalStatuses.includes(state.status);
     if (state.status === 'rejected' || (final && reopenUntil !== undefined && now() >= reopenUntil)) break;
     if (
@@ -725,15 +728,17 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       updatesThisRun >= MAX_UPDATES_PER_RUN
     ) {
       await condition(allHandlersFinished);
-      await flush();
+      await exclusive(flush);
       await Promise.all(deliveries);
       await continueAsNew<typeof ticket>(input, { state, digest, ...(reopenUntil !== undefined ? { reopenUntil: iso(reopenUntil) } : {}) });
     }
     if (rulesChange) {
       const change = rulesChange;
       rulesChange = undefined;
-      if (!final) await exclusive(() => recompute(change.reason, SYSTEM));
-      fireDue();
+      await exclusive(async () => {
+        if (!finalStatuses.includes(state.status)) await recompute(change.reason, SYSTEM);
+        fireDue();
+      });
       continue;
     }
     const wake = nextWake();
@@ -745,11 +750,11 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       // One timer, on the ticket's next instant; a change wakes the loop and re-arms it.
       await condition(wakeUp, wake.at - now(), { summary: `${wake.what} at ${iso(wake.at)}` });
     }
-    fireDue();
+    await exclusive(async () => fireDue());
   }
 
   await condition(allHandlersFinished);
-  await flush();
+  await exclusive(flush);
   await Promise.all(deliveries);
   return snapshot();
 

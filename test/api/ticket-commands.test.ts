@@ -1,4 +1,5 @@
 import { call, startLifeline, type RunningLifeline } from '../helpers/lifeline';
+import { recordHistory } from '../workflow/ticket-helpers';
 
 const isodeBody = {
   policyId: 'isode',
@@ -164,6 +165,9 @@ describe('ticket commands, roles and lists over HTTP', () => {
     const recomputed = events.find((e: { type: string }) => e.type === 'targetsRecomputed');
     expect(recomputed.data.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'firstResponse', oldDueAt: before, newDueAt: after })]));
     await ll.db.pool.query('DELETE FROM policy_overrides');
+    const fanout = ll.env.client.workflow.getHandle(changed.body.fanoutWorkflowId);
+    expect(await fanout.result()).toEqual({ told: expect.any(Number) });
+    await recordHistory(fanout, 'rules-changed-fanout');
   });
 
   it('contracts: stored by managers, checked at opening, their plan binds the ticket', async () => {

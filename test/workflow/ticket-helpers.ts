@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   getTicketQuery,
@@ -14,6 +18,8 @@ export const engineer: Actor = { kind: 'engineer', id: 'eng-1' };
 export const customer: Actor = { kind: 'customer', id: 'acme-portal' };
 
 let counter = 0;
+/** Every ticket a test file opened, so its live histories can be replayed at the end. */
+const opened: WorkflowHandle[] = [];
 /** A fresh ticket id per test (TKT- and 16 hex digits, like the API's). */
 export function newTicketId(prefix: number): string {
   counter += 1;
@@ -49,6 +55,7 @@ export async function openTicket(
     workflowId: ticketWorkflowId(ticketId),
     args: [input],
   });
+  opened.push(handle);
   const state = await handle.query(getTicketQuery);
   return { handle, ticketId, state };
 }
@@ -81,4 +88,26 @@ export async function untilStatus(handle: WorkflowHandle, status: string, timeou
     if (state.status === status || Date.now() > deadline) return state;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * `LIFELINE_RECORD_HISTORIES=1 npm test -- test/workflow test/api` refreshes the replay fixtures
+ * in test/histories/ (do it only for a deliberate, patched() or pre-release change).
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.LIFELINE_RECORD_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  writeFileSync(path.join(__dirname, '../histories', `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+}
+
+/**
+ * Replays the histories of every ticket this file opened (as far as they got) on the current code:
+ * a nondeterminism that depends on timing (an update arriving during a local activity) shows here.
+ */
+export async function replayOpenedTickets(): Promise<number> {
+  const histories = await Promise.all(opened.map(async (h) => ({ workflowId: h.workflowId, history: await h.fetchHistory() })));
+  for (const { workflowId, history } of histories) {
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, workflowId);
+  }
+  return histories.length;
 }

@@ -20,7 +20,7 @@ import {
   splitUpdate,
 } from '../../workflows/definitions';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
-import { customer, engineer, eventsOf, newTicketId, openTicket, sec, skipTo, target, untilStatus } from './ticket-helpers';
+import { customer, engineer, eventsOf, newTicketId, openTicket, recordHistory, replayOpenedTickets, sec, skipTo, target, untilStatus } from './ticket-helpers';
 
 const SECRET = 'pager-secret-0123456789';
 
@@ -133,6 +133,7 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     const t = target(back, 'nextResponse');
     expect(t.status).toBe('running');
     expect(Date.parse(t.dueAt!) - Date.parse(back.pauses[0].end!)).toBe(7 * 3600_000);
+    await recordHistory(handle, 'ticket-forward-return');
   });
 
   it('a reclassification recomputes from the original start and records its reason; a closed ticket cannot be reclassified', async () => {
@@ -168,6 +169,7 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     const [a, b] = await Promise.all(children.map((c) => env.client.workflow.getHandle(`ticket-${c.ticketId}`).query(getTicketQuery)));
     expect(a).toMatchObject({ severity: 'emergency', parentTicketId: ticketId });
     expect(b).toMatchObject({ severity: 'low', parentTicketId: ticketId });
+    await recordHistory(handle, 'ticket-split');
     // Privilege: emergency 4 hours, low 16 hours, each from the child's own opening.
     expect(Date.parse(target(a, 'nextResponse').dueAt!) - Date.parse(a.openedAt)).toBe(4 * 3600_000);
     expect(Date.parse(target(b, 'nextResponse').dueAt!) - Date.parse(b.openedAt)).toBe(16 * 3600_000);
@@ -230,6 +232,7 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     expect(recomputed.data).toMatchObject({ oldRules: 'isode@1', newRules: 'isode@1+policy#1' });
     const change = recomputed.data.changes.find((c: { kind: string }) => c.kind === 'firstResponse');
     expect([sec(change.oldDueAt), sec(change.newDueAt)]).toEqual(['2027-07-06T09:00:00Z', '2027-07-05T13:00:00Z']);
+    await recordHistory(handle, 'ticket-rules-changed');
   });
 
   it('a ticket with 500 events continues as new and keeps every target, without re-notifying', async () => {
@@ -249,5 +252,9 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     await env.sleep('30 days');
     const breaches = (await eventsOf(ll, ticketId)).filter((e) => e.type === 'breached');
     expect(breaches.map((e) => e.data.kind).sort()).toEqual(['firstResponse', 'relief']);
+  }, 120_000);
+
+  it('every ticket opened above replays on the current code', async () => {
+    expect(await replayOpenedTickets()).toBeGreaterThan(0);
   }, 120_000);
 });
