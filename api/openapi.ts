@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ApiKeyIdParamSchema,
   IdempotencyHeaderSchema,
@@ -7,8 +7,13 @@ import {
   LifecyclePreviewSchema,
   SlaPreviewRequestSchema,
   SlaPreviewSchema,
-  CloseTicketRequestSchema,
+  commandSchemas,
+  ContractRequestSchema,
   CreateApiKeyRequestSchema,
+  NotificationRoutesSchema,
+  PolicyOverrideRequestSchema,
+  TicketListQuerySchema,
+  TicketListSchema,
   CreatedApiKeySchema,
   OpenTicketRequestSchema,
   ProblemSchema,
@@ -96,20 +101,81 @@ export function buildOpenApiDocument(version: string) {
     request: { params: TicketIdParamSchema },
     responses: { 200: json('The events', TicketEventListSchema), ...authErrors, 404: problem('No such ticket') },
   });
+  const commandDocs: Record<keyof typeof commandSchemas, [string, string]> = {
+    assign: ['Assign an engineer', 'engineer'],
+    respond: ['Respond to the customer (meets a response target; ISPsystem hands the ticket to the user)', 'engineer'],
+    'request-information': ['Ask the customer for information: the ticket waits on the customer (clocks pause, or restart on the answer)', 'engineer'],
+    reply: ["The customer's answer: the ticket comes back to the vendor", 'customer, engineer'],
+    reclassify: ['Change the severity, with a reason; targets are recomputed from the original start', 'engineer'],
+    forward: ['Forward to a team (ISPsystem 3.4: targets suspended)', 'engineer'],
+    return: ['Take a forwarded ticket back from the team', 'engineer'],
+    relieve: ['The system is back in operation (Isode relief)', 'engineer'],
+    resolve: ['Deliver a resolution, a workaround or a resolution plan', 'engineer'],
+    close: ['Close the ticket (the customer agrees)', 'customer, engineer'],
+    reopen: ['Reopen a closed ticket within the policy\'s reopen window', 'engineer'],
+    reject: ["Reject with one of the policy's reasons (ISPsystem 3.2)", 'engineer'],
+    split: ['Split into child tickets, each with its own severity and targets (ISPsystem 3.3)', 'engineer'],
+    escalate: ['Escalate by hand (a customer escalates through the account manager)', 'customer, engineer'],
+    'hotfix-required': ['Record that a P1/P2 needs a hot fix (Isode)', 'engineer'],
+  };
+  for (const [name, schema] of Object.entries(commandSchemas) as Array<[keyof typeof commandSchemas, z.ZodType]>) {
+    const [summary, roles] = commandDocs[name];
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/tickets/{ticketId}/${name}`,
+      summary,
+      description: `An Update of the ticket's workflow with a validator: refused with 409 and the reason when the ticket's state does not allow it. Roles: ${roles} (managers and admins too, except for customer-only commands).`,
+      tags: ['ticket commands'],
+      security: secured,
+      request: { params: TicketIdParamSchema, ...body(schema) },
+      responses: {
+        200: json('The ticket after the command', TicketSchema),
+        400: problem('Invalid body'),
+        ...authErrors,
+        404: problem('No such ticket (or not the customer\'s)'),
+        409: problem("Not allowed in the ticket's current state"),
+      },
+    });
+  }
   registry.registerPath({
-    method: 'post',
-    path: '/v1/tickets/{ticketId}/close',
-    summary: 'Close a ticket',
+    method: 'get',
+    path: '/v1/tickets',
+    summary: 'List tickets from the read model',
+    description: 'Newest first, in pages of `limit`; follow `nextCursor`. A customer key sees its own tickets only.',
     tags: ['tickets'],
     security: secured,
-    request: { params: TicketIdParamSchema, ...body(CloseTicketRequestSchema) },
-    responses: {
-      200: json('Closed', TicketSchema),
-      400: problem('Invalid body'),
-      ...authErrors,
-      404: problem('No such ticket'),
-      409: problem('Not allowed in the ticket\'s current state'),
-    },
+    request: { query: TicketListQuerySchema },
+    responses: { 200: json('A page of tickets', TicketListSchema), 400: problem('Invalid filter or cursor'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/policies/{policyId}/override',
+    summary: "Change a policy's local rules (a new holiday, a corrected target)",
+    description:
+      'Merged over the catalog policy (objects key by key, arrays whole) and validated. Every open ticket under the policy recomputes its pending deadlines, recording the old and new instants.',
+    tags: ['rules'],
+    security: secured,
+    request: { params: z.object({ policyId: z.string() }), ...body(PolicyOverrideRequestSchema) },
+    responses: { 200: { description: 'Stored; open tickets are being told' }, 400: problem('The merged policy is invalid'), ...authErrors, 404: problem('Unknown policy') },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/contracts/{contractId}',
+    summary: "Create or change a customer's contract (plan, term, options, agreed terms)",
+    description: 'A change reaches the open tickets under the contract, as for a policy override.',
+    tags: ['rules'],
+    security: secured,
+    request: { params: z.object({ contractId: z.string() }), ...body(ContractRequestSchema) },
+    responses: { 200: { description: 'Changed' }, 201: { description: 'Created' }, 400: problem('Invalid contract or agreed terms'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/notification-routes',
+    summary: 'Where notifications for support management, account managers and on-call go',
+    tags: ['rules'],
+    security: secured,
+    request: body(NotificationRoutesSchema),
+    responses: { 200: { description: 'Stored (secrets are never returned)' }, 400: problem('Invalid route'), ...authErrors },
   });
 
   registry.registerPath({

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../../activities';
 import { ApiKeyStore } from '../../api/auth';
 import { createApp } from '../../api/app';
@@ -23,7 +23,9 @@ export interface RunningLifeline {
 }
 
 /** The real thing for a test file: time-skipping Temporal, a fresh database, the worker and the API over HTTP. */
-export async function startLifeline(options: { activities?: Omit<ActivityDependencies, 'pool'> } = {}): Promise<RunningLifeline> {
+export async function startLifeline(
+  options: { activities?: Omit<ActivityDependencies, 'pool'>; worker?: Partial<WorkerOptions> } = {},
+): Promise<RunningLifeline> {
   const env = await startTimeSkippingEnvironment();
   const db = await createTestDatabase();
   const taskQueue = `lifeline-test-${randomBytes(4).toString('hex')}`;
@@ -32,6 +34,7 @@ export async function startLifeline(options: { activities?: Omit<ActivityDepende
     namespace: env.namespace ?? 'default',
     taskQueue,
     activities: createActivities({ pool: db.pool, ...options.activities }),
+    overrides: options.worker,
   });
   const running = worker.run();
   const logger = createLogger('silent');

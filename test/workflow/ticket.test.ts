@@ -9,6 +9,7 @@ import {
   respondUpdate,
 } from '../../workflows/definitions';
 import { CustomerIdKey, NextDueAtKey, SlaBreachedKey, TicketStatusKey } from '../../workflows/search-attributes';
+import { createActivities } from '../../activities';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
 import { customer, engineer, eventsOf, openTicket, recordHistory, replayOpenedTickets, sec, skipTo, target } from './ticket-helpers';
 
@@ -107,6 +108,57 @@ describe('ticket workflow (time-skipping)', () => {
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(TicketStatusKey)).toBe('closed');
     expect(described.typedSearchAttributes.get(NextDueAtKey)).toBeUndefined();
+  });
+
+  it('a database outage delays the writes and never fails the ticket', async () => {
+    await ll.db.pool.query('ALTER TABLE ticket_events RENAME TO ticket_events_offline');
+    const ticketId = 'TKT-00000000000DB0FF';
+    const handle = await env.client.workflow.start('ticket', {
+      taskQueue: ll.taskQueue,
+      workflowId: `ticket-${ticketId}`,
+      args: [{ ticketId, customerId: 'acme', policyId: 'isode', plan: 'gold', severity: 'p4', type: 'question', title: 'q', description: 'd', channel: 'email', openedBy: customer }],
+    });
+    await new Promise((r) => setTimeout(r, 3_000));
+    const during = await ll.db.pool.query('SELECT count(*)::int AS n FROM ticket_events_offline WHERE ticket_id = $1', [ticketId]);
+    expect(during.rows[0].n).toBe(0);
+    await ll.db.pool.query('ALTER TABLE ticket_events_offline RENAME TO ticket_events');
+    let rows: unknown[] = [];
+    for (let i = 0; i < 300 && rows.length < 2; i++) {
+      rows = await eventsOf(ll, ticketId);
+      if (rows.length < 2) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((rows as Array<{ type: string }>).map((e) => e.type)).toEqual(['opened', 'targetsComputed']);
+    expect((await handle.query(getTicketQuery)).status).toBe('open');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+  }, 60_000);
+
+  it('writes each event and notification once however often persistence is retried, and never moves the read model back', async () => {
+    const { handle, ticketId } = await openTicket(ll, { policyId: 'isode', plan: 'gold', severity: 'p4' });
+    await handle.executeUpdate(respondUpdate, { args: [{ by: engineer }] });
+    const state = await handle.query(getTicketQuery);
+    const events = await eventsOf(ll, ticketId);
+    const before = await ll.db.pool.query('SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1', [ticketId]);
+    // Replay the opening batch as a late retry would: same keys, older snapshot.
+    const first = {
+      workflowId: `ticket-${ticketId}`,
+      ticketId,
+      seq: 1,
+      type: 'opened' as const,
+      occurredAt: events[0].at,
+      actor: customer,
+      data: {},
+      notify: { event: 'opened' as const, roles: ['customer' as const] },
+      snapshot: { ...state, status: 'open' as const, eventCount: 1 },
+    };
+    const acts = createActivities({ pool: ll.db.pool });
+    await acts.persistTicketEvents([first]);
+    await acts.persistTicketEvents([first]);
+    expect(await eventsOf(ll, ticketId)).toHaveLength(events.length);
+    const after = await ll.db.pool.query('SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1', [ticketId]);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+    const row = await ll.db.pool.query('SELECT last_seq, snapshot FROM tickets WHERE ticket_id = $1', [ticketId]);
+    expect(row.rows[0].last_seq).toBe(events[events.length - 1].seq);
+    expect(row.rows[0].snapshot.respondedAt).toBe(state.respondedAt);
   });
 
   it('every ticket opened above replays on the current code', async () => {
