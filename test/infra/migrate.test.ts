@@ -22,7 +22,9 @@ describe('migrations', () => {
     const { rows } = await db.pool.query('SELECT name FROM schema_migrations ORDER BY name');
     expect(rows.map((r) => r.name)).toEqual(files);
     const tables = await db.pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-    expect(tables.rows.map((r) => r.tablename)).toEqual(['api_keys', 'schema_migrations', 'ticket_events', 'tickets']);
+    expect(tables.rows.map((r) => r.tablename)).toEqual([
+      'api_keys', 'contracts', 'notification_routes', 'notifications', 'policy_overrides', 'product_versions', 'schema_migrations', 'ticket_events', 'tickets',
+    ]);
   });
 
   it('rolls back a failing migration whole and reports its name', async () => {
