@@ -355,7 +355,7 @@ export const SlaPreviewSchema = z
       z.object({
         kind: z.enum(['firstResponse', 'nextResponse', 'relief', 'resolution']),
         dueAt: z.iso.datetime(),
-        warnAt: z.iso.datetime().optional(),
+        warnAt: z.iso.datetime(),
         calendar: z.string(),
         calendarVersion: z.number().int(),
         duration: z.string().openapi({ example: 'PT4H' }),

@@ -20,7 +20,7 @@ export interface SlaInput {
 export interface SlaTarget {
   kind: TargetKind;
   dueAt: string;
-  warnAt?: string;
+  warnAt: string;
   calendar: string;
   duration: string;
   /** Versions of the rules that produced this deadline, for audits and deliberate recomputation. */
@@ -119,10 +119,15 @@ export function previewSlaFor(policy: Policy, input: Omit<SlaInput, 'policy'>): 
     if (!target) continue;
     const spec = policy.calendars.find((c) => c.id === calendarFor(policy, input, target))!;
     const calendar = compileCalendar(spec);
+    // The warning point: the target's own, else the policy's share of the budget (as running tickets warn).
+    const working = calendar.countsWorkingTime(target.duration);
+    const warnAt = target.warnAfter
+      ? calendar.due(openedAt, target.warnAfter)
+      : calendar.dueAfter(openedAt, Math.round(calendar.durationMs(target.duration) * policy.warnAtShare), working);
     out.push({
       kind,
       dueAt: new Date(calendar.due(openedAt, target.duration)).toISOString(),
-      ...(target.warnAfter ? { warnAt: new Date(calendar.due(openedAt, target.warnAfter)).toISOString() } : {}),
+      warnAt: new Date(warnAt).toISOString(),
       calendar: spec.id,
       duration: isoDuration(calendar.durationMs(target.duration)),
       calendarVersion: spec.version,

@@ -8,10 +8,13 @@ import { createSmtpMailer } from '../../common/mailer';
 import {
   assignTicketUpdate,
   closeTicketUpdate,
+  escalateUpdate,
   forwardUpdate,
   getTicketQuery,
+  hotfixUpdate,
   reclassifyUpdate,
   rejectUpdate,
+  relieveUpdate,
   replyUpdate,
   requestInformationUpdate,
   respondUpdate,
@@ -28,7 +31,7 @@ describe('ticket rules of the four policies (time-skipping)', () => {
   let ll: RunningLifeline;
   let env: TestWorkflowEnvironment;
   let hooks: Server;
-  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+  const received: Array<{ headers: IncomingHttpHeaders; body: string; url?: string }> = [];
   let smtp: SMTPServer;
   const mails: string[] = [];
 
@@ -51,8 +54,10 @@ describe('ticket rules of the four policies (time-skipping)', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
+        received.push({ headers: req.headers, body, url: req.url });
+        // The managers' endpoint fails its first call: Temporal retries the delivery.
+        const failing = req.url === '/managers' && received.filter((r) => r.url === '/managers').length === 1;
+        res.writeHead(failing ? 503 : 204).end();
       });
     });
     await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
@@ -62,8 +67,9 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     await ll.db.pool.query(
       `INSERT INTO notification_routes (policy_id, role, channel, address, secret) VALUES
          ('xecuritas', 'onCall', 'page', $1, $2),
-         ('*', 'supportManagement', 'email', 'support-managers@vendor.example', NULL)`,
-      [hookUrl, SECRET],
+         ('*', 'supportManagement', 'email', 'support-managers@vendor.example', NULL),
+         ('isode', 'supportManagement', 'webhook', $3, $2)`,
+      [hookUrl, SECRET, hookUrl.replace('/page', '/managers')],
     );
   });
 
@@ -253,6 +259,49 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     const breaches = (await eventsOf(ll, ticketId)).filter((e) => e.type === 'breached');
     expect(breaches.map((e) => e.data.kind).sort()).toEqual(['firstResponse', 'relief']);
   }, 120_000);
+
+  it('a Xecuritas feature request is forwarded to product management at once, without a target', async () => {
+    const { state } = await openTicket(ll, { policyId: 'xecuritas', plan: 'standard', severity: 'sev3', type: 'featureRequest' });
+    expect(state).toMatchObject({ status: 'forwarded', forwardedTo: 'product management', targets: [] });
+    expect(state.nextDueAt).toBeUndefined();
+  });
+
+  it('Isode relief meets the relief target; a hot fix is recorded for P1 and P2 only', async () => {
+    const p2 = await openTicket(ll, { policyId: 'isode', plan: 'gold', severity: 'p2' });
+    const relieved = await p2.handle.executeUpdate(relieveUpdate, { args: [{ by: engineer, note: 'service restarted' }] });
+    expect(relieved.status).toBe('relieved');
+    expect(target(relieved, 'relief').status).toBe('met');
+    expect(target(relieved, 'firstResponse').status).toBe('met');
+    const hotfix = await p2.handle.executeUpdate(hotfixUpdate, { args: [{ by: engineer, required: true, note: 'patch 17.2.1' }] });
+    expect(hotfix.hotfixRequired).toBe(true);
+    const p4 = await openTicket(ll, { policyId: 'isode', plan: 'gold', severity: 'p4' });
+    const refused = await p4.handle.executeUpdate(hotfixUpdate, { args: [{ by: engineer, required: true }] }).catch((e) => e);
+    expect(refused.cause.message).toMatch(/priority 1 and 2 incidents only/);
+  });
+
+  it('a webhook that fails is retried by Temporal and delivered once', async () => {
+    const { handle, ticketId } = await openTicket(ll, { policyId: 'isode', plan: 'gold', severity: 'p3' });
+    await handle.executeUpdate(escalateUpdate, { args: [{ by: customer, reason: 'our launch is tomorrow' }] });
+    const deadline = Date.now() + 30_000;
+    const calls = () => received.filter((r) => r.url === '/managers' && r.body.includes(ticketId));
+    while (calls().length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await env.sleep('1 minute'); // past the retry's backoff, in server time
+    while (calls().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await env.sleep('30 minutes');
+    expect(calls()).toHaveLength(2); // the failed attempt and the retry, no third
+    expect(new Set(calls().map((c) => c.headers['idempotency-key'])).size).toBe(1);
+    const { rows } = await ll.db.pool.query(
+      "SELECT role, channel, status, attempts FROM notifications WHERE ticket_id = $1 AND event_type = 'escalated' ORDER BY channel",
+      [ticketId],
+    );
+    // The customer's escalation goes through the account manager (unrouted here) to support management.
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { role: 'supportManagement', channel: 'webhook', status: 'sent', attempts: 2 },
+        { role: 'accountManager', channel: 'none', status: 'unrouted', attempts: 0 },
+      ]),
+    );
+  });
 
   it('every ticket opened above replays on the current code', async () => {
     expect(await replayOpenedTickets()).toBeGreaterThan(0);
