@@ -4,7 +4,9 @@ import type { ComputeTargetsInput, TicketEventRecord } from '../workflows/defini
 import { deliverNotifications, type Mailer } from './notifications';
 import { RulesStore } from '../common/rules';
 import { computeTargets } from './rules';
+import { recordTicketEvent } from './legacy-ticket-events';
 import { persistTicketEvents } from './ticket-events';
+import type { LegacyTicketEventRecord } from '../workflows/legacy-types';
 
 export interface ActivityDependencies {
   pool: Pool;
@@ -29,6 +31,8 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     computeTargets: (input: ComputeTargetsInput) => computeTargets(rules, pool, input),
     /** Local activity: events, read model and outbox rows, in one transaction. */
     persistTicketEvents: (events: TicketEventRecord[]) => persistTicketEvents(pool, events),
+    /** Tickets started before the SLA engine (workflows/legacy-ticket.ts) still call this. */
+    recordTicketEvent: (event: LegacyTicketEventRecord) => recordTicketEvent(pool, event),
     deliverNotifications: (input: { ids: number[]; at: string }) => deliverNotifications(notify, input),
     /** The open tickets a policy or contract governs, in id order, a page at a time. */
     listGovernedTickets: async (q: { policyId?: string; contractId?: string; after: string; limit: number }): Promise<string[]> => {

@@ -86,18 +86,21 @@ interface OutboxRow {
  * Temporal retries with backoff; the rows that did go out are not sent again.
  */
 export async function deliverNotifications(deps: NotificationDependencies, input: { ids: number[]; at: string }): Promise<{ sent: number; recorded: number }> {
+  // Claim the rows first: a retry that overlaps a slow earlier attempt skips what that attempt holds.
   const { rows } = await deps.pool.query<OutboxRow>(
-    `SELECT n.id, n.idempotency_key, n.channel, n.address, n.subject, n.body, n.status,
-            (SELECT r.secret FROM notification_routes r
-              WHERE r.channel = n.channel AND r.address = n.address AND r.secret IS NOT NULL LIMIT 1) AS secret
-       FROM notifications n WHERE n.id = ANY($1::bigint[]) ORDER BY n.id`,
+    `UPDATE notifications n SET status = 'sending', claimed_at = now()
+      WHERE n.id = ANY($1::bigint[])
+        AND (n.status = 'pending' OR (n.status = 'sending' AND n.claimed_at < now() - interval '6 minutes'))
+      RETURNING n.id, n.idempotency_key, n.channel, n.address, n.subject, n.body, n.status,
+        (SELECT r.secret FROM notification_routes r
+          WHERE r.policy_id = n.route_policy_id AND r.role = n.role AND r.channel = n.channel AND r.address = n.address) AS secret`,
     [input.ids],
   );
+  rows.sort((a, b) => Number(a.id) - Number(b.id));
   let sent = 0;
   let recorded = 0;
   const failures: string[] = [];
   for (const row of rows) {
-    if (row.status !== 'pending') continue;
     try {
       let status: 'sent' | 'recorded' = 'sent';
       if (row.channel === 'email') {
@@ -116,16 +119,28 @@ export async function deliverNotifications(deps: NotificationDependencies, input
       } else {
         await postWebhook(deps, row);
       }
-      await deps.pool.query(`UPDATE notifications SET status = $2, sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [row.id, status]);
+      await deps.pool.query(`UPDATE notifications SET status = $2, sent_at = now(), claimed_at = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1`, [
+        row.id,
+        status,
+      ]);
       if (status === 'sent') sent += 1;
       else recorded += 1;
     } catch (err) {
       const message = (err as Error).message;
       failures.push(`${row.channel} ${row.address}: ${message}`);
-      await deps.pool.query(`UPDATE notifications SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message.slice(0, 1000)]);
+      await deps.pool.query(`UPDATE notifications SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+        row.id,
+        message.slice(0, 1000),
+      ]);
       deps.log('warn', 'notification not delivered; Temporal will retry', { id: row.id, channel: row.channel, address: row.address, err: message });
     }
   }
+  // Rows another attempt still holds (it may have died mid-send) are retried once their lease ends.
+  const held = await deps.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+    [input.ids],
+  );
+  if (held.rows[0].n > 0) failures.push(`${held.rows[0].n} held by another delivery attempt`);
   if (failures.length > 0) throw new Error(`${failures.length} notification(s) not delivered: ${failures.join('; ')}`);
   return { sent, recorded };
 }

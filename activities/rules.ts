@@ -13,9 +13,11 @@ export async function computeTargets(rules: RulesStore, pool: Pool, input: Compu
     if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
     throw err;
   }
+  // Under a contract, its options are the ticket's (Isode custom packages): a change to them reaches running tickets.
+  const inputs = effective.contract ? { ...input.inputs, options: { ...effective.contract.options } } : input.inputs;
   try {
-    const digest = ticketRulesDigest(effective.policy, input.inputs);
-    const targets = computeTicketTargets(effective.policy, input.inputs, input.clocks, input.pauses, input.now).filter((t) =>
+    const digest = ticketRulesDigest(effective.policy, inputs);
+    const targets = computeTicketTargets(effective.policy, inputs, input.clocks, input.pauses, input.now).filter((t) =>
       digest.targetKinds.includes(t.kind),
     );
     const result: ComputeTargetsResult = { rulesVersion: effective.version, digest, targets };

@@ -85,6 +85,8 @@ async function upsertReadModel(client: PoolClient, workflowId: string, seq: numb
 interface Route {
   channel: 'email' | 'webhook' | 'page';
   address: string;
+  /** The routes row's policy id ('*' or a policy); absent for the ticket's own contacts. */
+  policyId?: string;
 }
 
 /** Where a role's notifications go: the ticket's own contacts first, then the routes table. */
@@ -98,7 +100,7 @@ async function routesFor(client: PoolClient, role: RecipientRole, ticket: Ticket
   );
   // A policy's own routes replace the catch-all ones.
   const specific = rows.filter((r) => r.policy_id !== '*');
-  return (specific.length > 0 ? specific : rows).map((r) => ({ channel: r.channel, address: r.address }));
+  return (specific.length > 0 ? specific : rows).map((r) => ({ channel: r.channel, address: r.address, policyId: r.policy_id }));
 }
 
 async function queueNotifications(client: PoolClient, event: TicketEventRecord, ticket: TicketState): Promise<number[]> {
@@ -108,13 +110,14 @@ async function queueNotifications(client: PoolClient, event: TicketEventRecord, 
     // Nobody assigned yet: the assignee's notices go to support management, so they reach someone.
     if (routes.length === 0 && role === 'assignee') routes = await routesFor(client, 'supportManagement', ticket);
     const message = renderNotification(event, ticket, role);
-    const targets: Array<Route | { channel: 'none'; address: null }> = routes.length > 0 ? routes : [{ channel: 'none', address: null }];
+    const targets: Array<Route | { channel: 'none'; address: null; policyId?: undefined }> =
+      routes.length > 0 ? routes : [{ channel: 'none', address: null }];
     for (const route of targets) {
       const key = `${event.workflowId}:${event.seq}:${role}:${route.channel}:${route.address ?? ''}`;
       const { rows } = await client.query<{ id: string; status: string }>(
         `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
-                                    subject, body, status, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                    subject, body, status, occurred_at, route_policy_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
          RETURNING id, status`,
         [
@@ -130,6 +133,7 @@ async function queueNotifications(client: PoolClient, event: TicketEventRecord, 
           JSON.stringify(message.body),
           route.channel === 'none' ? 'unrouted' : 'pending',
           event.occurredAt,
+          route.policyId ?? null,
         ],
       );
       if (rows[0].status === 'pending') ids.push(Number(rows[0].id));

@@ -118,6 +118,8 @@ export interface TicketState {
   assignee?: Engineer;
   forwardedTo?: string;
   hotfixRequired: boolean;
+  /** When the on-call engineer was paged (Xecuritas Sev-1 opened online), once per ticket. */
+  pagedAt?: string;
   openedAt: string;
   openedBy: Actor;
   respondedAt?: string;
@@ -132,7 +134,7 @@ export interface TicketState {
   reopenCount: number;
   targets: TicketTarget[];
   /** Pauses of the clocks (waiting on the customer, forwarded where that suspends). */
-  pauses: Array<{ start: string; end?: string; reason: 'waitingOnCustomer' | 'forwarded' }>;
+  pauses: Array<{ start: string; end?: string; reason: 'waitingOnCustomer' | 'forwarded' | 'closed' }>;
   /** The next instant the ticket will act on its own (warning, breach, auto-close), if any. */
   nextDueAt?: string;
   nextDueWhat?: string;

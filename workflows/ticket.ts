@@ -9,6 +9,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   ParentClosePolicy,
   proxyActivities,
   proxyLocalActivities,
@@ -20,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { legacyTicket } from './legacy-ticket';
 import type { NotifiableEvent, RecipientRole, TargetKind, TicketRulesDigest } from '../policies/index';
 import {
   assignTicketUpdate,
@@ -78,7 +80,7 @@ const { persistTicketEvents } = proxyLocalActivities<Activities>({
 });
 // Sending goes through a regular activity: a webhook that is down is retried by Temporal, for days.
 const { deliverNotifications } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '5 minutes', // a few recipients at up to 10 s each; the rows' claim lease is 6 minutes
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
@@ -87,6 +89,12 @@ export interface TicketCarry {
   state: TicketState;
   digest: TicketRulesDigest;
   reopenUntil?: string;
+  /** Targets a close stopped, which a reopening resumes ("kind#window"). */
+  closedTargets?: string[];
+  /** Outbox rows whose delivery was still under way: the new run delivers them (sending is idempotent). */
+  undelivered?: number[];
+  /** A rules change that arrived but was not yet applied. */
+  rulesChange?: { reason: string };
 }
 
 const SYSTEM: Actor = { kind: 'system', id: 'sla-clock' };
@@ -126,6 +134,8 @@ const describe: Record<string, string> = {
 const article = (status: TicketStatus) => (status === 'open' ? 'an open' : `a ${status === 'waitingOnCustomer' ? 'waiting-on-customer' : status}`);
 
 export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Promise<TicketState> {
+  // Tickets started by the first slice (no SLA clocks) run on as they began.
+  if (!patched('ticket-sla-engine')) return (await legacyTicket(input)) as unknown as TicketState;
   const info = workflowInfo();
   const now = () => Date.now();
   let digest: TicketRulesDigest = carried?.digest ?? (undefined as unknown as TicketRulesDigest);
@@ -171,7 +181,15 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   // them in batches (one local activity per batch), each row keyed by (workflow id, seq).
   let pending: TicketEventRecord[] = [];
   let changes = 0;
-  const deliveries: Array<Promise<unknown>> = [];
+  // Deliveries run beside the ticket (a webhook may be down for days); ids still in flight are carried over a continue-as-new.
+  const inFlight = new Set<number>();
+  const deliver = (ids: number[]) => {
+    ids.forEach((id) => inFlight.add(id));
+    deliverNotifications({ ids, at: iso(now()) }).then(
+      () => ids.forEach((id) => inFlight.delete(id)),
+      () => undefined, // retried by Temporal without limit; a failure here means the run ended
+    );
+  };
 
   const record = (
     type: TicketEventType,
@@ -226,7 +244,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       publish();
       batch[batch.length - 1].snapshot = snapshot();
       const { deliveries: ids } = await persistTicketEvents(batch);
-      if (ids.length > 0) deliveries.push(deliverNotifications({ ids, at: iso(now()) }));
+      if (ids.length > 0) deliver(ids);
     }
   };
 
@@ -283,6 +301,12 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       if (index >= 0) state.targets[index] = next;
       else state.targets.push(next);
     }
+    // A deadline moved past now (a downgrade, a longer target): its breach or warning is undone and may come again.
+    for (const t of state.targets) {
+      if (t.breachedAt && t.dueAt && ms(t.dueAt) > now()) delete t.breachedAt;
+      if (t.warnedAt && t.warnAt && ms(t.warnAt) > now()) delete t.warnedAt;
+    }
+    state.breached = state.targets.some((t) => t.breachedAt !== undefined);
     // A kind the new severity or rules no longer have stops counting.
     for (const t of live) {
       if (!result.targets.some((c) => c.kind === t.kind)) {
@@ -310,7 +334,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       if (at !== undefined && (!best || at < best.at)) best = { at, what };
     };
     for (const t of state.targets) {
-      if (t.status !== 'running') continue;
+      if (t.status !== 'running' && t.status !== 'paused' && t.status !== 'suspended') continue;
       if (!t.warnedAt && !t.breachedAt && t.warnAt) consider(ms(t.warnAt), `${t.kind} warning`);
       if (!t.breachedAt && t.dueAt) consider(ms(t.dueAt), `${t.kind} due`);
     }
@@ -334,7 +358,8 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   const fireDue = () => {
     const t0 = now();
     for (const t of state.targets) {
-      if (t.status !== 'running') continue;
+      // A warning or breach instant that passed before a pause began still fires (it stands in dueAt/warnAt).
+      if (t.status !== 'running' && t.status !== 'paused' && t.status !== 'suspended') continue;
       const due = t.dueAt ? ms(t.dueAt) : Infinity;
       if (!t.breachedAt && due <= t0) {
         t.breachedAt = iso(t0);
@@ -365,7 +390,8 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       if (!kinds.includes(t.kind) || t.status === 'met' || t.status === 'cancelled') continue;
       t.status = 'met';
       t.metAt = iso(now());
-      record('targetMet', actor, { kind: t.kind, window: t.window, dueAt: t.dueAt ?? null, late: Boolean(t.breachedAt) });
+      const late = Boolean(t.breachedAt) || (t.dueAt !== undefined && now() > ms(t.dueAt));
+      record('targetMet', actor, { kind: t.kind, window: t.window, dueAt: t.dueAt ?? null, late });
     }
   };
 
@@ -399,6 +425,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     else state.autoCloseAt = iso(now() + afterMs);
   };
 
+  let closedTargets: string[] = carried?.closedTargets ?? [];
   const close = (actor: Actor, reason: string | undefined, automatic: boolean) => {
     state.status = 'closed';
     state.closedAt = iso(now());
@@ -406,8 +433,13 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     state.closeReason = reason;
     delete state.autoCloseAt;
     endPause();
+    // Unmet targets stop; a reopening resumes them, with the closed time not counted.
+    closedTargets = [];
     for (const t of state.targets) {
-      if (t.status !== 'met' && t.status !== 'cancelled') t.status = 'cancelled';
+      if (t.status !== 'met' && t.status !== 'cancelled') {
+        t.status = 'cancelled';
+        closedTargets.push(`${t.kind}#${t.window}`);
+      }
     }
     reopenUntil = now() + digest.reopenWithinMs;
     record(automatic ? 'autoClosed' : 'closed', actor, { reason: reason ?? null }, automatic ? { event: 'autoClosed' } : undefined);
@@ -424,6 +456,42 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     return run;
   };
 
+  // The opening takes the lock before any handler is registered: an update delivered with the
+  // workflow's start waits for it (the SDK runs buffered updates as soon as their handler is set).
+  const opening: Promise<unknown> = carried
+    ? Promise.resolve()
+    : exclusive(async () => {
+      record('opened', input.openedBy, { channel: input.channel, type: input.type, suggestedSeverity: input.suggestedSeverity ?? null });
+      let result: ComputeTargetsResult | undefined;
+      try {
+        result = await recompute('opened', SYSTEM, { added: ['firstResponse', 'nextResponse', 'relief', 'resolution'], entitlement: true });
+      } catch (err) {
+        // The API checks inputs first; a policy that refuses them anyway rejects the ticket, visibly.
+        const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+        if (cause?.type !== INVALID_TICKET_INPUT) throw err;
+        digest = fallbackDigest();
+        reject(SYSTEM, 'invalidRequest', undefined, cause.message ?? 'the policy refused the ticket');
+        return;
+      }
+      pending[0].notify = digest.notify.opened.length ? { event: 'opened', roles: digest.notify.opened } : undefined;
+      if (state.targets.length > 0) {
+        record('targetsComputed', SYSTEM, { rules: state.rulesVersion, targets: state.targets.map((t) => ({ kind: t.kind, dueAt: t.dueAt, warnAt: t.warnAt, calendar: t.calendar, source: t.source })) });
+      }
+      if (result.entitlement && !result.entitlement.entitled) {
+        // Not entitled: opened and rejected at once, so the customer sees why.
+        record('entitlementRefused', SYSTEM, { reasonId: result.entitlement.reasonId, text: result.entitlement.text });
+        reject(SYSTEM, result.entitlement.reasonId, undefined, result.entitlement.text);
+        return;
+      }
+      if (digest.forwardOnOpen) {
+        state.status = 'forwarded';
+        state.forwardedTo = digest.forwardOnOpen.team;
+        record('forwarded', SYSTEM, { team: digest.forwardOnOpen.team, source: digest.forwardOnOpen.source, note: 'not a problem: no target applies' });
+      }
+      if (digest.pageOnCall) page(SYSTEM);
+      fireDue();
+    });;
+
   function command<C extends CommandBase>(
     def: UpdateDefinition<TicketState, [C]>,
     allowed: readonly TicketStatus[],
@@ -432,15 +500,25 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   ) {
     const validate = (c: C) => {
       if (!allowed.includes(state.status)) refuse(`${article(state.status)} ticket cannot be ${describe[def.name] ?? def.name}`);
-      check(c);
+      // Before the opening has read the policy, the rule checks wait for the handler's turn.
+      if (digest) check(c);
     };
     setHandler(
       def,
       (c: C) =>
         exclusive(async () => {
+          // A deadline that passed before this command arrived is recorded first: a late response is late.
+          fireDue();
           validate(c); // the state may have moved while this update waited its turn
           updatesThisRun += 1;
-          await apply(c);
+          try {
+            await apply(c);
+          } catch (err) {
+            // The current rules refuse the ticket's inputs (an override dropped its severity, say).
+            const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+            if (cause?.type === INVALID_TICKET_INPUT) refuse(`the current rules refuse this: ${cause.message}`);
+            throw err;
+          }
           publish();
           return snapshot();
         }),
@@ -464,6 +542,8 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     meet(RESPONSE_KINDS, c.by);
     const handOver = c.awaitCustomer ?? digest.afterResponse;
     if (handOver && (state.status === 'open' || state.status === 'relieved')) await waitForCustomer();
+    // ISPsystem 3.6 counts the 7 days from the last response.
+    else if (handOver && state.status === 'waitingOnCustomer') armAutoClose(digest.autoCloseAfterMs);
   });
 
   const waitForCustomer = async () => {
@@ -512,14 +592,18 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   }, async (c) => {
     const from = state.severity;
     state.severity = c.severity;
-    delete state.suggestedSeverity;
-    record('reclassified', c.by, { from, to: c.severity, reason: c.reason }, { event: 'reclassified' });
     // The customer's problem began when the ticket was opened, so the new severity's targets count
     // from that original start (and its pauses), not from the reclassification.
-    const wasPaged = state.history.some((h) => h.type === 'paged');
-    const result = await recompute(`reclassified from ${from} to ${c.severity}: ${c.reason}`, c.by, {
-      added: digestKindsAfter(c.severity),
-    });
+    const wasPaged = state.pagedAt !== undefined;
+    let result: ComputeTargetsResult;
+    try {
+      result = await recompute(`reclassified from ${from} to ${c.severity}: ${c.reason}`, c.by, { added: digestKindsAfter(c.severity) });
+    } catch (err) {
+      state.severity = from;
+      throw err;
+    }
+    delete state.suggestedSeverity;
+    record('reclassified', c.by, { from, to: c.severity, reason: c.reason }, { event: 'reclassified' });
     if (result.digest.pageOnCall && !wasPaged) page(c.by);
     fireDue();
   });
@@ -586,6 +670,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   }, async (c) => {
     state.reopenCount += 1;
     reopenUntil = undefined;
+    const closedAt = state.closedAt;
     delete state.closedAt;
     delete state.closedBy;
     delete state.closeReason;
@@ -594,8 +679,12 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     state.relievedAt = undefined;
     record('reopened', c.by, { reason: c.reason });
     state.status = 'open';
+    const resumed = state.targets.filter((t) => t.status === 'cancelled' && closedTargets.includes(`${t.kind}#${t.window}`));
+    for (const t of resumed) t.status = 'running';
+    if (closedAt && resumed.length > 0) state.pauses.push({ start: closedAt, end: iso(now()), reason: 'closed' });
+    closedTargets = [];
     const restarted = restartResponseWindows();
-    if (restarted.length > 0) await recompute('reopened', c.by, { added: restarted });
+    if (restarted.length > 0 || resumed.length > 0) await recompute('reopened', c.by, { added: restarted });
   });
 
   command(rejectUpdate, working, (c) => {
@@ -605,11 +694,14 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
 
   command(splitUpdate, active, (c) => {
     if (!Array.isArray(c.children) || c.children.length === 0) refuse('a split names at least one child ticket');
+    const known = c.children.filter((child) => state.childTicketIds.includes(child.ticketId)).length;
+    // All known: the same split again (a retry), answered with the ticket as it is.
+    if (known > 0 && known < c.children.length) refuse('some of these child tickets already exist; split the others separately');
     for (const child of c.children) {
       if (!digest.severities.some((s) => s.id === child.severity)) refuse(`unknown severity "${child.severity}" for a child ticket`);
-      if (state.childTicketIds.includes(child.ticketId)) refuse(`child ticket ${child.ticketId} already exists`);
     }
   }, async (c) => {
+    if (c.children.every((child) => state.childTicketIds.includes(child.ticketId))) return;
     for (const child of c.children) {
       // ISPsystem 3.3: each task becomes its own Ticket, with its own criticality and targets.
       await startChild(ticket, {
@@ -668,9 +760,12 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     record('rejected', actor, { reasonId: reason.id, text: reason.text, note: note ?? null }, { event: 'rejected' });
   };
 
-  const page = (actor: Actor) => record('paged', actor, { severity: state.severity, channel: state.channel }, { event: 'paged' });
+  const page = (actor: Actor) => {
+    state.pagedAt = iso(now());
+    record('paged', actor, { severity: state.severity, channel: state.channel }, { event: 'paged' });
+  };
 
-  let rulesChange: { reason: string } | undefined;
+  let rulesChange: { reason: string } | undefined = carried?.rulesChange;
   setHandler(rulesChangedSignal, (change) => {
     rulesChange = { reason: `${change.scope} changed (version ${change.version}): ${change.reason}` };
   });
@@ -679,67 +774,53 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
 
   // ---- Opening ----------------------------------------------------------------------------------
 
-  if (!carried) {
-    await exclusive(async () => {
-      record('opened', input.openedBy, { channel: input.channel, type: input.type, suggestedSeverity: input.suggestedSeverity ?? null });
-      let result: ComputeTargetsResult | undefined;
-      try {
-        result = await recompute('opened', SYSTEM, { added: ['firstResponse', 'nextResponse', 'relief', 'resolution'], entitlement: true });
-      } catch (err) {
-        // The API checks inputs first; a policy that refuses them anyway rejects the ticket, visibly.
-        const cause = (err as { cause?: { type?: string; message?: string } }).cause;
-        if (cause?.type !== INVALID_TICKET_INPUT) throw err;
-        digest = fallbackDigest();
-        reject(SYSTEM, 'invalidRequest', undefined, cause.message ?? 'the policy refused the ticket');
-        return;
-      }
-      pending[0].notify = digest.notify.opened.length ? { event: 'opened', roles: digest.notify.opened } : undefined;
-      if (state.targets.length > 0) {
-        record('targetsComputed', SYSTEM, { rules: state.rulesVersion, targets: state.targets.map((t) => ({ kind: t.kind, dueAt: t.dueAt, warnAt: t.warnAt, calendar: t.calendar, source: t.source })) });
-      }
-      if (result.entitlement && !result.entitlement.entitled) {
-        // Not entitled: opened and rejected at once, so the customer sees why.
-        record('entitlementRefused', SYSTEM, { reasonId: result.entitlement.reasonId, text: result.entitlement.text });
-        reject(SYSTEM, result.entitlement.reasonId, undefined, result.entitlement.text);
-        return;
-      }
-      if (digest.forwardOnOpen) {
-        state.status = 'forwarded';
-        state.forwardedTo = digest.forwardOnOpen.team;
-        record('forwarded', SYSTEM, { team: digest.forwardOnOpen.team, source: digest.forwardOnOpen.source, note: 'not a problem: no target applies' });
-      }
-      if (digest.pageOnCall) page(SYSTEM);
-      fireDue();
-    });
-  }
+  await opening;
 
   // ---- Main loop --------------------------------------------------------------------------------
 
   // Everything that awaits a local activity (handlers, deadline recomputation, persistence) runs
   // under one lock: with a single local activity in flight, replay resolves them in the recorded
   // order and the commands come out the same.
+  if (carried?.undelivered?.length) deliver(carried.undelivered);
   for (;;) {
     await exclusive(flush);
     const final = finalStatuses.includes(state.status);
+    if (rulesChange && !final) {
+      const change = rulesChange;
+      rulesChange = undefined;
+      await exclusive(async () => {
+        try {
+          await recompute(change.reason, SYSTEM);
+        } catch (err) {
+          const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+          if (cause?.type !== INVALID_TICKET_INPUT) throw err;
+          // The new rules refuse this ticket's inputs: it keeps its deadlines, and says so.
+          record('targetsRecomputed', SYSTEM, { reason: change.reason, refused: cause.message, changes: [] });
+        }
+        fireDue();
+      });
+      continue;
+    }
+    rulesChange = undefined;
     if (state.status === 'rejected' || (final && reopenUntil !== undefined && now() >= reopenUntil)) break;
     if (
       workflowInfo().historyLength > MAX_HISTORY_EVENTS ||
       workflowInfo().continueAsNewSuggested ||
       updatesThisRun >= MAX_UPDATES_PER_RUN
     ) {
-      await condition(allHandlersFinished);
-      await exclusive(flush);
-      await Promise.all(deliveries);
-      await continueAsNew<typeof ticket>(input, { state, digest, ...(reopenUntil !== undefined ? { reopenUntil: iso(reopenUntil) } : {}) });
-    }
-    if (rulesChange) {
-      const change = rulesChange;
-      rulesChange = undefined;
-      await exclusive(async () => {
-        if (!finalStatuses.includes(state.status)) await recompute(change.reason, SYSTEM);
-        fireDue();
+      // Nothing may be left half-done: handlers finished, every event written, then straight on.
+      do {
+        await condition(allHandlersFinished);
+        await exclusive(flush);
+      } while (pending.length > 0 || !allHandlersFinished());
+      await continueAsNew<typeof ticket>(input, {
+        state,
+        digest,
+        ...(reopenUntil !== undefined ? { reopenUntil: iso(reopenUntil) } : {}),
+        closedTargets,
+        undelivered: [...inFlight],
+        ...(rulesChange ? { rulesChange } : {}),
       });
-      continue;
     }
     const wake = nextWake();
     const seen = changes;
@@ -753,9 +834,12 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     await exclusive(async () => fireDue());
   }
 
-  await condition(allHandlersFinished);
-  await exclusive(flush);
-  await Promise.all(deliveries);
+  // The ticket's story is over; its last notifications still go out before the workflow ends.
+  do {
+    await condition(allHandlersFinished);
+    await exclusive(flush);
+  } while (pending.length > 0 || !allHandlersFinished());
+  await condition(() => inFlight.size === 0);
   return snapshot();
 
   function currentDetails(): string {

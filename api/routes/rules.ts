@@ -47,7 +47,12 @@ export function ruleRoutes({ client, pool, taskQueue, logger }: RuleRouteDeps): 
   };
 
   router.get('/policies/:policyId/override', allow('engineer'), async (req, res) => {
-    const policy = policyById(req.params.policyId as string);
+    let policy;
+    try {
+      policy = policyById(req.params.policyId as string);
+    } catch {
+      throw problems.notFound(`Unknown policy ${String(req.params.policyId)}.`);
+    }
     const { rows } = await pool.query('SELECT override, version, updated_at, updated_by FROM policy_overrides WHERE policy_id = $1', [policy.id]);
     if (!rows[0]) throw problems.notFound(`Policy ${policy.id} has no override.`);
     res.json({ policyId: policy.id, override: rows[0].override, version: rows[0].version, updatedAt: rows[0].updated_at, updatedBy: rows[0].updated_by });

@@ -127,7 +127,7 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
     }
     return {
       ...ticket,
-      targets: ticket.targets.map((t) => {
+      targets: (ticket.targets ?? []).map((t) => {
         const remainingMs = t.status === 'running' && t.dueAt ? remainingOn(policy, t.calendar, t.working, now, Date.parse(t.dueAt)) : t.remainingMs;
         return { ...t, remainingMs, remaining: signedDuration(remainingMs) };
       }),
@@ -219,7 +219,7 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
     const policy = policyById(body.policyId);
     let options = body.options;
     if (body.contractId) {
-      // The contract's plan and options are the ticket's (Isode custom packages); a mismatch is the caller's mistake.
+      // The contract's plan and options are the ticket's (Isode custom packages), never the caller's; a plan mismatch is the caller's mistake.
       const { rows } = await pool.query<{ customer_id: string; policy_id: string; plan: string; options: Record<string, boolean> }>(
         'SELECT customer_id, policy_id, plan, options FROM contracts WHERE contract_id = $1',
         [body.contractId],
@@ -230,7 +230,7 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
         if (contract.policy_id !== body.policyId) issues.push({ pointer: '/policyId', detail: `contract ${body.contractId} is under policy ${contract.policy_id}` });
         if (contract.plan !== body.plan) issues.push({ pointer: '/plan', detail: `contract ${body.contractId} is on plan ${contract.plan}` });
         if (issues.length) throw problems.validation(issues);
-        options = { ...contract.options, ...body.options };
+        options = contract.options;
       }
       // An unknown or foreign contract is not refused here: the ticket opens and is rejected with the reason.
     }
@@ -343,10 +343,12 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
       hideForeign(req.principal!, current.customerId, ticketId);
       const args: Record<string, unknown> = { ...body, by: actorOf(req.principal!) };
       if (name === 'split') {
-        // Child ids are derived from the parent's, so a retried split cannot open the children twice.
+        // Child ids come from the parent, the request (its Idempotency-Key, else its body) and the
+        // position, so a retried split names the same children and opens none twice.
+        const request = req.get('idempotency-key') ?? requestHash(body.children);
         const children = (body.children as Array<Record<string, unknown>>).map((child, i) => ({
           ...child,
-          ticketId: ticketIdFor(current.customerId, `${ticketId}/split/${current.childTicketIds.length + i + 1}`),
+          ticketId: ticketIdFor(current.customerId, `${ticketId}/split/${request}/${i + 1}`),
         }));
         args.children = children;
       }

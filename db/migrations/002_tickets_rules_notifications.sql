@@ -69,7 +69,11 @@ CREATE TABLE notifications (
   address          text,
   subject          text        NOT NULL,
   body             jsonb       NOT NULL,
-  status           text        NOT NULL CHECK (status IN ('pending', 'sent', 'recorded', 'unrouted')),
+  -- The route the row was queued for ('*' or a policy id): its secret signs a webhook.
+  route_policy_id  text,
+  status           text        NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'recorded', 'unrouted')),
+  -- A delivery attempt claims its rows; a claim older than the lease is an abandoned attempt.
+  claimed_at       timestamptz,
   attempts         integer     NOT NULL DEFAULT 0,
   last_error       text,
   occurred_at      timestamptz NOT NULL,
@@ -77,4 +81,4 @@ CREATE TABLE notifications (
   sent_at          timestamptz
 );
 CREATE INDEX notifications_ticket_idx ON notifications (ticket_id, event_seq);
-CREATE INDEX notifications_pending_idx ON notifications (status) WHERE status = 'pending';
+CREATE INDEX notifications_pending_idx ON notifications (status) WHERE status IN ('pending', 'sending');

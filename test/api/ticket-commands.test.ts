@@ -73,6 +73,9 @@ describe('ticket commands, roles and lists over HTTP', () => {
     expect(again.body.detail).toBe('a closed ticket cannot be reclassified');
     const reopened = await call(ll.url, 'POST', `/v1/tickets/${id}/reopen`, { key: engineerKey, body: { reason: 'fails again' } });
     expect(reopened.body).toMatchObject({ status: 'open', reopenCount: 1 });
+    // The relief target the close stopped runs again, the closed time not counted.
+    expect(reopened.body.targets.find((t: { kind: string }) => t.kind === 'relief')).toMatchObject({ status: 'running' });
+    expect(reopened.body.pauses.at(-1)).toMatchObject({ reason: 'closed' });
 
     const events = await call(ll.url, 'GET', `/v1/tickets/${id}/events`, { key: acmeKey });
     const types = events.body.events.map((e: { type: string }) => e.type);
@@ -102,6 +105,23 @@ describe('ticket commands, roles and lists over HTTP', () => {
     });
     expect(r.status).toBe(400);
     expect(r.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/contact', '/contractId', '/details/environment', '/productVersion']);
+  });
+
+  it('a retried split opens its children once', async () => {
+    const opened = await call(ll.url, 'POST', '/v1/tickets', {
+      key: engineerKey,
+      body: { customerId: 'acme', policyId: 'ispsystem', plan: 'standard', severity: 'medium', product: 'VMmanager', title: 'Two problems', description: 'backups and the panel' },
+    });
+    const split = { children: [{ title: 'Backups fail', description: 'since 6.2', severity: 'high' }, { title: 'Panel typo', description: 'menu', severity: 'low' }] };
+    const headers = { 'idempotency-key': 'split-1' };
+    const first = await call(ll.url, 'POST', `/v1/tickets/${opened.body.ticketId}/split`, { key: engineerKey, body: split, headers });
+    const again = await call(ll.url, 'POST', `/v1/tickets/${opened.body.ticketId}/split`, { key: engineerKey, body: split, headers });
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body.childTicketIds).toEqual(first.body.childTicketIds);
+    expect(first.body.childTicketIds).toHaveLength(2);
+    const child = await call(ll.url, 'GET', `/v1/tickets/${first.body.childTicketIds[0]}`, { key: engineerKey });
+    expect(child.body).toMatchObject({ severity: 'high', parentTicketId: opened.body.ticketId });
   });
 
   it('lists tickets from the read model with filters and pages; customers only see their own', async () => {
