@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { ComputeTargetsInput, TicketEventRecord } from '../workflows/definitions';
-import { deliverNotifications, type Mailer } from './notifications';
+import { deliverInline, deliverNotifications, type Mailer } from './notifications';
 import { RulesStore } from '../common/rules';
 import { computeTargets } from './rules';
 import { recordTicketEvent } from './legacy-ticket-events';
@@ -29,8 +29,11 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
   return {
     /** Local activity: deadlines under the current rules (and entitlement at opening). */
     computeTargets: (input: ComputeTargetsInput) => computeTargets(rules, pool, input),
-    /** Local activity: events, read model and outbox rows, in one transaction. */
-    persistTicketEvents: (events: TicketEventRecord[]) => persistTicketEvents(pool, events),
+    /** Local activity: events, read model and outbox rows in one transaction, then a first delivery attempt. */
+    persistTicketEvents: async (events: TicketEventRecord[]) => {
+      const { deliveries } = await persistTicketEvents(pool, events);
+      return { deliveries: await deliverInline(notify, deliveries) };
+    },
     /** Tickets started before the SLA engine (workflows/legacy-ticket.ts) still call this. */
     recordTicketEvent: (event: LegacyTicketEventRecord) => recordTicketEvent(pool, event),
     deliverNotifications: (input: { ids: number[]; at: string }) => deliverNotifications(notify, input),

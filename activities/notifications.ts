@@ -16,6 +16,8 @@ export interface NotificationDependencies {
   webhookSecret?: string;
   log: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
   fetchImpl?: typeof fetch;
+  /** Per webhook call; the inline first attempt uses a short one. */
+  webhookTimeoutMs?: number;
 }
 
 const titles: Record<string, string> = {
@@ -154,6 +156,25 @@ async function postWebhook(deps: NotificationDependencies, row: OutboxRow): Prom
     'user-agent': 'Lifeline-Notifier',
   };
   if (secret) headers['lifeline-signature'] = signWebhook(secret, Math.floor(Date.now() / 1000), body);
-  const response = await (deps.fetchImpl ?? fetch)(row.address, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+  const response = await (deps.fetchImpl ?? fetch)(row.address, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.webhookTimeoutMs ?? 10_000) });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
+}
+
+/**
+ * The first attempt, made by the persistence local activity right after the rows are committed:
+ * most notifications go out without an activity of their own in the ticket's history. What fails
+ * here stays pending and is handed to deliverNotifications, which Temporal retries.
+ */
+export async function deliverInline(deps: NotificationDependencies, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  try {
+    await deliverNotifications({ ...deps, webhookTimeoutMs: 3_000 }, { ids, at: new Date().toISOString() });
+    return [];
+  } catch {
+    const { rows } = await deps.pool.query<{ id: string }>(
+      `SELECT id FROM notifications WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'sending') ORDER BY id`,
+      [ids],
+    );
+    return rows.map((r) => Number(r.id));
+  }
 }

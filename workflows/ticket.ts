@@ -78,7 +78,8 @@ const { persistTicketEvents } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-// Sending goes through a regular activity: a webhook that is down is retried by Temporal, for days.
+// Persistence makes the first delivery attempt itself; what it could not send goes through this
+// regular activity, so a webhook that is down is retried by Temporal, for days.
 const { deliverNotifications } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes', // a few recipients at up to 10 s each; the rows' claim lease is 6 minutes
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },

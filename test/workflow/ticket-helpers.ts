@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -107,7 +108,14 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
 export async function replayOpenedTickets(): Promise<number> {
   const histories = await Promise.all(opened.map(async (h) => ({ workflowId: h.workflowId, history: await h.fetchHistory() })));
   for (const { workflowId, history } of histories) {
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, workflowId);
+    try {
+      await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, workflowId);
+    } catch (err) {
+      // Name the ticket and keep its history: a timing-dependent nondeterminism must be reproducible.
+      const file = path.join(os.tmpdir(), `lifeline-nondeterminism-${workflowId}.binpb`);
+      writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+      throw new Error(`${workflowId} does not replay (history saved to ${file}): ${(err as Error).message}`);
+    }
   }
   return histories.length;
 }
