@@ -56,6 +56,10 @@ const NAMESPACE = 'default';
 const FULL_TICKETS = 10_000;
 const TICKETS = Number(process.env.BENCH_TICKETS ?? FULL_TICKETS);
 const IN_FLIGHT = 50;
+/** The typical ticket, run this many times one after the other (the first on a cold worker). */
+const TYPICAL_RUNS = 3;
+/** Openings followed at once by a query, as the API makes them. */
+const API_OPENINGS = 10;
 const BREACH_TICKETS = 100;
 /** The first-response budget of the breach tickets: policies count minutes at the finest, so 0.25 of one. */
 const BREACH_DURATION = '0.25 minutes';
@@ -192,7 +196,8 @@ function sequence(events: HistoryEvent[]): string {
   const out: string[] = [];
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] === 'WorkflowTaskScheduled' && labels[i + 1] === 'WorkflowTaskStarted' && labels[i + 2] === 'WorkflowTaskCompleted') {
-      out.push('WorkflowTask×3');
+      // With how long the task took the worker (started → completed), local activities included.
+      out.push(`WorkflowTask×3 (${fmtMs(tsToMs(events[i + 2].eventTime) - tsToMs(events[i + 1].eventTime))})`);
       i += 2;
     } else out.push(labels[i]);
   }
@@ -471,46 +476,64 @@ interface TypicalResult {
   auditRows: number;
 }
 
-async function typicalTicket(client: Client, pool: Pool, taskQueue: string): Promise<TypicalResult> {
-  const input = ticketInput('BENCH-TYPICAL-1', { contact: { name: 'Ada Customer', email: 'ada@example.com' } });
+const typicalInput = (ticketId: string) => ticketInput(ticketId, { contact: { name: 'Ada Customer', email: 'ada@example.com' } });
+
+/** Waits until the ticket's notifications are out and its history has not grown for 1.5 s; returns its length. */
+async function settleHistory(pool: Pool, handle: WorkflowHandle, ticketId: string): Promise<number> {
+  await waitUntil(async () => {
+    const { rows } = await pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM notifications WHERE ticket_id = $1 AND status IN ('pending', 'sending')",
+      [ticketId],
+    );
+    return Number(rows[0].n) === 0;
+  }, 30_000);
+  let last = -1;
+  let stableSince = Date.now();
+  await waitUntil(async () => {
+    const n = (await handle.describe()).historyLength;
+    if (n !== last) {
+      last = n;
+      stableSince = Date.now();
+    }
+    return Date.now() - stableSince >= 1_500;
+  }, 30_000, 250);
+  return last;
+}
+
+/** Waits for the ticket's read-model row: its opening is persisted (asks the workflow nothing). */
+const opened = (pool: Pool, ticketId: string) =>
+  waitUntil(async () => (await pool.query('SELECT 1 FROM tickets WHERE ticket_id = $1', [ticketId])).rowCount === 1, 30_000);
+
+/**
+ * Openings as POST /v1/tickets makes them: start, then query the ticket at once. A query that
+ * reaches the workflow while its opening task is still running local activities splits that task.
+ */
+async function apiStyleOpenings(client: Client, pool: Pool, taskQueue: string, n: number): Promise<number[]> {
+  const lengths: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    const ticketId = `BENCH-API-OPEN-${i}`;
+    const handle = await startTicket(client, taskQueue, typicalInput(ticketId));
+    await withTimeout(handle.query(getTicketQuery), 30_000, 'the query after the start').catch(() => undefined);
+    await opened(pool, ticketId);
+    lengths.push(await settleHistory(pool, handle, ticketId));
+  }
+  return lengths;
+}
+
+async function typicalTicket(client: Client, pool: Pool, taskQueue: string, ticketId: string): Promise<TypicalResult> {
+  const input = typicalInput(ticketId);
   const handle = await startTicket(client, taskQueue, input);
   // A step is done when its notifications are delivered and the history stops growing for a second.
-  const settle = async (): Promise<number> => {
-    await waitUntil(async () => {
-      const { rows } = await pool.query<{ n: string }>(
-        "SELECT count(*) AS n FROM notifications WHERE ticket_id = $1 AND status IN ('pending', 'sending')",
-        [input.ticketId],
-      );
-      return Number(rows[0].n) === 0;
-    }, 30_000);
-    let last = -1;
-    let stableSince = Date.now();
-    await waitUntil(async () => {
-      const n = (await handle.describe()).historyLength;
-      if (n !== last) {
-        last = n;
-        stableSince = Date.now();
-      }
-      return Date.now() - stableSince >= 1_500;
-    }, 30_000, 250);
-    return last;
-  };
+  const settle = () => settleHistory(pool, handle, ticketId);
   const steps: TypicalResult['steps'] = [];
   const step = async (name: string, action: () => Promise<unknown>) => {
     await withTimeout(action(), 30_000, name);
     const events = await settle();
     steps.push({ step: name, events, added: events - (steps.at(-1)?.events ?? 0) });
-    log(`typical ticket: ${name} → ${events} history events`);
+    log(`typical ticket ${ticketId}: ${name} → ${events} history events`);
   };
-  await step('open (xecuritas/standard sev2, email, contact email)', () =>
-    waitUntil(async () => {
-      try {
-        return (await handle.query(getTicketQuery)).targets.length > 0;
-      } catch {
-        return false;
-      }
-    }, 30_000),
-  );
+  // Not a query: one that arrives while the opening task runs adds a task (measured apart, below).
+  await step('open (xecuritas/standard sev2, email, contact email)', () => opened(pool, ticketId));
   await step('respondUpdate', () => handle.executeUpdate(respondUpdate, { args: [{ by: ENGINEER, message: 'We are looking into it.' }] }));
   await step('requestInformationUpdate', () =>
     handle.executeUpdate(requestInformationUpdate, { args: [{ by: ENGINEER, message: 'Please send the relay log of 09:00–10:00.' }] }),
@@ -938,10 +961,14 @@ interface Context {
   seconds: number;
 }
 
-function report(ctx: Context, typical: TypicalResult, breach: BreachResult, cap: { ticket: CapacityResult; sleeper: CapacityResult }): string {
+function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[], breach: BreachResult, cap: { ticket: CapacityResult; sleeper: CapacityResult }): string {
   const lines: string[] = [];
   const goal = (ok: boolean) => (ok ? 'met' : '**not met**');
-  const t = typical;
+  // The breakdown is of the first warm run; every run's total and steps are in the first table.
+  const t = typicalRuns[1] ?? typicalRuns[0];
+  const warm = typicalRuns.slice(1);
+  const openingLength = t.steps[0]?.added ?? NaN;
+  const apiExtra = Math.max(0, ...apiOpenings) - openingLength;
   const b = breach.burst;
   const sp = breach.sparse;
   lines.push(
@@ -958,13 +985,30 @@ function report(ctx: Context, typical: TypicalResult, breach: BreachResult, cap:
     'Opened (xecuritas, standard, sev2, email, with a contact email), then the Updates respondUpdate, requestInformationUpdate, replyUpdate, ' +
       'resolveUpdate and closeTicketUpdate, each awaited, with its notification deliveries finished before the next. ' +
       `Counted with \`handle.fetchHistory()\` right after the close: the ticket is \`${t.status}\` and its workflow still \`${t.workflowStatus}\`, ` +
-      'as it stays for the 30-day reopen window (whose end adds a timer firing and the completion).',
+      'as it stays for the 30-day reopen window (whose end adds a timer firing and the completion). ' +
+      `${typicalRuns.length} tickets one after the other: run 1 is the fresh worker's first workflow (cold: the bundle loaded into the sandbox, the first database ` +
+      'connections, the first calendar compiled), the others run on the warm worker.',
     '',
-    `**${t.events} events** (goal ≤ 60: ${goal(t.events <= 60)}); the audit log has ${t.auditRows} rows for the same ticket.`,
+    `**${typicalRuns.map((r) => r.events).join(' / ')} events** (runs ${typicalRuns.map((_, i) => i + 1).join(' / ')}; goal ≤ 60: ` +
+      `${typicalRuns.every((r) => r.events <= 60) ? 'met' : warm.every((r) => r.events <= 60) ? 'met on the warm worker, **not met** on the cold one' : '**not met**'}); ` +
+      `the audit log has ${t.auditRows} rows for each ticket. Each step waits on the database, not on a workflow query: see below for a query during the opening.`,
     '',
-    '| step | history length after | events added |',
+    `Openings as \`POST /v1/tickets\` makes them (start, then the getTicket query at once), ${apiOpenings.length} times: the opening's history came to ` +
+      `${[...new Set(apiOpenings)].sort((x, y) => x - y).map((len) => `${len} events × ${apiOpenings.filter((v) => v === len).length}`).join(', ')} ` +
+      `(${openingLength} without a query). ` +
+      (apiExtra > 0
+        ? `A query that reaches the workflow while its opening task is still running its local activities splits that task in two (+${apiExtra} events: a second WorkflowTaskScheduled/Started/Completed), ` +
+          `so a typical ticket opened through the API has ${t.events} or ${t.events + apiExtra} events${t.events + apiExtra > 60 ? ' (**over the goal**)' : t.events + apiExtra === 60 ? ' (exactly the goal)' : ''}.`
+        : 'The query did not add events here.'),
+    '',
+    `| step | history length after (${typicalRuns.map((_, i) => `run ${i + 1}`).join(' / ')}) | events added (${typicalRuns.map((_, i) => `run ${i + 1}`).join(' / ')}) |`,
     '| --- | --- | --- |',
-    ...t.steps.map((s) => `| ${s.step} | ${s.events} | ${s.added} |`),
+    ...t.steps.map(
+      (st, k) =>
+        `| ${st.step} | ${typicalRuns.map((r) => r.steps[k]?.events ?? '—').join(' / ')} | ${typicalRuns.map((r) => r.steps[k]?.added ?? '—').join(' / ')} |`,
+    ),
+    '',
+    `Run ${typicalRuns.indexOf(t) + 1} by event type:`,
     '',
     '| event type | count |',
     '| --- | --- |',
@@ -974,9 +1018,17 @@ function report(ctx: Context, typical: TypicalResult, breach: BreachResult, cap:
       `Activities: ${t.activities.map((a) => `${a.activity} × ${a.count}`).join(', ') || 'none'}. ` +
       `Workflow tasks, by what scheduled them: ${t.taskCauses.map((c) => `${c.cause} × ${c.count}`).join(', ')}.`,
     '',
-    'The events of each step, in order (WorkflowTask×3 = scheduled, started, completed):',
+    `The events of each step of run ${typicalRuns.indexOf(t) + 1}, in order (WorkflowTask×3 = scheduled, started, completed, with the time from started to completed):`,
     '',
     ...t.steps.map((st) => `- ${st.step} (+${st.added}): ${st.sequence ?? ''}`),
+    ...typicalRuns
+      .filter((r) => r !== t && r.events !== t.events)
+      .flatMap((r) => [
+        '',
+        `Run ${typicalRuns.indexOf(r) + 1} differs (${r.events} events; workflow tasks by cause: ${r.taskCauses.map((c) => `${c.cause} × ${c.count}`).join(', ')}); its steps that differ:`,
+        '',
+        ...r.steps.filter((st, k) => st.added !== t.steps[k]?.added).map((st) => `- ${st.step} (+${st.added}): ${st.sequence ?? ''}`),
+      ]),
     '',
     '### 2. Breach detection latency',
     '',
@@ -1079,7 +1131,7 @@ function report(ctx: Context, typical: TypicalResult, breach: BreachResult, cap:
     `| Running per visibility (this task queue) | ${fmtN(c.visibilityQueue)} | ${fmtN(s.visibilityQueue)} | |`,
     '',
     `Visibility: \`client.workflow.count('WorkflowType="ticket" AND ExecutionStatus="Running"')\` answered **${fmtN(c.visibilityAllTickets ?? -1)}** ` +
-      `(the ${fmtN(c.started)} idle tickets plus the ${BREACH_TICKETS + SPARSE_TICKETS + 1} of parts 1 and 2, which keep running) in ${fmtMs(c.countMs)}.`,
+      `(the ${fmtN(c.started)} idle tickets plus the ${TYPICAL_RUNS + API_OPENINGS + BREACH_TICKETS + SPARSE_TICKETS} of parts 1 and 2, which keep running) in ${fmtMs(c.countMs)}.`,
     '',
     `Dev server health, tickets: before ${h(c.healthBefore, true)}; after ${h(c.healthAfter, true)}. ` +
       `Baseline: before ${h(s.healthBefore, false)}; after ${h(s.healthAfter, false)}. ` +
@@ -1169,14 +1221,20 @@ async function main(): Promise<number> {
     const bundlePath = path.join(dir, 'workflow-bundle.js');
     await writeFile(bundlePath, bundle.code);
     const bundleHash = createHash('sha256').update(bundle.code).digest('hex').slice(0, 12);
+    const gitAtStart = gitDescription(); // what the bundle was built from; worker processes load activities/ when they start
     const childOptions = { address: env.address, namespace: NAMESPACE, databaseUrl: pg.url, bundlePath };
 
     // Parts 1 and 2 share one worker; each capacity run gets a fresh one.
     const worker = await WorkerChild.start({ ...childOptions, taskQueue: 'bench-tickets' });
     let workerStopped = false;
     stops.push(['worker', () => (workerStopped ? Promise.resolve() : worker.stop())]);
-    const typical = await typicalTicket(client, pool, worker.taskQueue);
-    log(`typical ticket: ${typical.events} history events`);
+    // The first is the fresh worker's first workflow (cold: bundle loaded into the sandbox, first
+    // database connections, first calendar compiled); the others run on the warm worker.
+    const typical: TypicalResult[] = [];
+    for (let i = 1; i <= TYPICAL_RUNS; i++) typical.push(await typicalTicket(client, pool, worker.taskQueue, `BENCH-TYPICAL-${i}`));
+    log(`typical ticket: ${typical.map((t) => t.events).join(', ')} history events`);
+    const apiOpenings = await apiStyleOpenings(client, pool, worker.taskQueue, API_OPENINGS);
+    log(`openings followed by a query: ${apiOpenings.join(', ')} history events`);
     const breach = await breachLatency(client, pool, worker.taskQueue);
     log(
       `breach latency: p50 ${fmtMs(breach.burst.tickets.p50)}, p99 ${fmtMs(breach.burst.tickets.p99)}, max ${fmtMs(breach.burst.tickets.max)} ` +
@@ -1191,8 +1249,15 @@ async function main(): Promise<number> {
 
     const command = TICKETS === FULL_TICKETS ? 'npm run bench:tickets' : `BENCH_TICKETS=${TICKETS} npm run bench:tickets`;
     const section = report(
-      { command, postgres: `PostgreSQL ${postgres}`, git: gitDescription(), bundleHash, seconds: (performance.now() - runStarted) / 1000 },
+      {
+        command,
+        postgres: `PostgreSQL ${postgres}`,
+        git: gitDescription() === gitAtStart ? gitAtStart : `${gitAtStart} at the start, ${gitDescription()} at the end (the code changed during the run)`,
+        bundleHash,
+        seconds: (performance.now() - runStarted) / 1000,
+      },
       typical,
+      apiOpenings,
       breach,
       { ticket, sleeper },
     );
