@@ -3,7 +3,15 @@
  * definitions and their payload types. Imported by both sides; keep it free of side effects.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ComputedTarget, NotifiableEvent, RecipientRole, TargetKind, TicketRulesDigest } from '../policies/index';
+import type {
+  ClockPause,
+  ComputedTarget,
+  NotifiableEvent,
+  RecipientRole,
+  TargetClock,
+  TicketRuleInputs,
+  TicketRulesDigest,
+} from '../policies/index';
 
 export const TICKET_WORKFLOW = 'ticket';
 export const RULES_CHANGED_WORKFLOW = 'rulesChangedFanout';
@@ -291,17 +299,9 @@ export interface ComputeTargetsInput {
   policyId: string;
   contractId?: string;
   customerId: string;
-  inputs: {
-    plan: string;
-    severity: string;
-    type: string;
-    channel: string;
-    product?: string;
-    needsCodeChange?: boolean;
-    options?: Record<string, boolean>;
-  };
-  clocks: Array<{ kind: TargetKind; startedAt: string }>;
-  pauses: Array<{ start: string; end?: string }>;
+  inputs: TicketRuleInputs;
+  clocks: TargetClock[];
+  pauses: ClockPause[];
   now: string;
   /** At opening: also check entitlement (contract active, product version supported). */
   checkEntitlement?: { productVersion?: string; product?: string };

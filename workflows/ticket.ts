@@ -45,7 +45,6 @@ import {
   rulesChangedSignal,
   splitUpdate,
   ticketWorkflowId,
-  TICKET_WORKFLOW,
   type Actor,
   type CommandBase,
   type ComputeTargetsResult,
@@ -598,7 +597,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     const wasPaged = state.pagedAt !== undefined;
     let result: ComputeTargetsResult;
     try {
-      result = await recompute(`reclassified from ${from} to ${c.severity}: ${c.reason}`, c.by, { added: digestKindsAfter(c.severity) });
+      result = await recompute(`reclassified from ${from} to ${c.severity}: ${c.reason}`, c.by, { added: kindsNotYetMet() });
     } catch (err) {
       state.severity = from;
       throw err;
@@ -611,7 +610,7 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
 
   // The kinds a reclassified ticket gets are known only to the policy: ask for every kind not yet
   // met, and keep what comes back.
-  const digestKindsAfter = (_severity: string): TargetKind[] =>
+  const kindsNotYetMet = (): TargetKind[] =>
     (['firstResponse', 'nextResponse', 'relief', 'resolution'] as TargetKind[]).filter(
       (k) => !state.targets.some((t) => t.kind === k && (t.status === 'met' || t.status === 'cancelled')),
     );
@@ -869,6 +868,3 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     };
   }
 }
-
-/** Kept for the worker's workflow registry: the workflow type name is the function name. */
-export const ticketWorkflowType = TICKET_WORKFLOW;
