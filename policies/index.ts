@@ -5,8 +5,11 @@
  */
 export { previewSla, previewSlaFor, calendarFor, targetsFor, validateTicketInputs, parseInstant, policyById } from './sla';
 export type { SlaInput, SlaPreview, SlaTarget } from './sla';
-export { computeLifecycle, computeLifecycleFor, addMonths } from './lifecycle';
-export type { Lifecycle, LifecycleInput, Milestone } from './lifecycle';
+export {
+  computeLifecycle, computeLifecycleFor, addMonths, lifecycleDates, earliestMilestoneDate, supportedMinors, minorRuleFor, supportScope,
+  milestones, milestoneNames,
+} from './lifecycle';
+export type { Lifecycle, LifecycleInput, Milestone, MinorRelease, LifecyclePhase, ScopeAnswer, ScopeDecision, ScopeQuestion } from './lifecycle';
 export { compileCalendar, CompiledCalendar, mergeIntervals } from './calendar';
 export type { Interval } from './calendar';
 export { catalog } from './catalog';
@@ -15,7 +18,7 @@ export { loadPolicy, applyOverride } from './load';
 export type { PolicyOverride } from './load';
 export { PolicyError, PolicyInputError } from './errors';
 export { holidaysInYear, easterSunday } from './holidays';
-export type { Policy, PolicyInput, CalendarSpec, TargetKind, TargetSpec, HolidayRule } from './schema';
+export type { Policy, PolicyInput, CalendarSpec, TargetKind, TargetSpec, HolidayRule, LifecycleRules, MinorSupportRule } from './schema';
 export { computeTicketTargets, ticketRulesDigest, remainingOn } from './ticket-rules';
 export type { TicketRuleInputs, TargetClock, ClockPause, ComputedTarget, TicketRulesDigest } from './ticket-rules';
 export { ticketTypes, ticketChannels, recipientRoles, notifiableEvents, targetKinds } from './schema';

@@ -194,6 +194,24 @@ export const lifecycleRulesSchema = z.object({
   eomsAfterGa: z.number().int().min(0).describe('months'),
   extendedSupportMonths: z.number().int().min(0),
   noticeMonths: z.number().int().min(0),
+  /** What Extended Support (after EOMS) still covers: anything else is refused, or accepted as billable. */
+  extendedSupport: z
+    .object({
+      /** A covered kind of ticket: these types, at this severity rank or more urgent (1 = most urgent). */
+      covered: z.array(z.object({ types: z.array(z.enum(ticketTypes)).min(1), maxSeverityRank: z.number().int().min(1).optional() })).min(1),
+      billable: z.array(z.enum(ticketTypes)).default([]),
+      source,
+    })
+    .optional(),
+  source,
+});
+
+/** Which minor releases of a major version are supported (ISPsystem 8.1); the first rule naming the product wins. */
+export const minorSupportRuleSchema = z.object({
+  products: z.array(z.string().min(1)).optional(),
+  supported: z.enum(['twoLatestStablePlusRegular', 'latestStable', 'all']),
+  /** What a customer on an outdated minor still gets (ISPsystem 8.3), told to them when their minor becomes outdated. */
+  outdated: z.string().min(1),
   source,
 });
 
@@ -237,6 +255,7 @@ export const policySchema = z
     products: z.array(z.string().min(1)).default([]),
     requiresProduct: z.boolean().default(false),
     lifecycle: lifecycleRulesSchema.optional(),
+    minorVersions: z.array(minorSupportRuleSchema).default([]),
     quotas: z.object({ resolvedTicketsPerYear: z.number().int().min(0), rollover: z.boolean(), source }).optional(),
     fees: z
       .object({
@@ -286,3 +305,5 @@ export const policySchema = z
   });
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
+export type LifecycleRules = z.infer<typeof lifecycleRulesSchema>;
+export type MinorSupportRule = z.infer<typeof minorSupportRuleSchema>;

@@ -28,35 +28,8 @@ export function offsetMinutes(zone: string, instant: number): number {
   return ianaZone(zone).offset(instant);
 }
 
-/** A local calendar date. */
-export interface LocalDate {
-  year: number;
-  month: number; // 1–12
-  day: number;
-}
-
-/** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */
-export function isoWeekday(d: LocalDate): number {
-  const w = new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay();
-  return w === 0 ? 7 : w;
-}
-
-export function addDays(d: LocalDate, days: number): LocalDate {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day) + days * DAY);
-  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
-}
-
-export function formatDate(d: LocalDate): string {
-  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-}
-
-export function parseDate(s: string): LocalDate {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) throw new Error(`expected a date YYYY-MM-DD, got "${s}"`);
-  const d = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
-  if (formatDate(addDays(d, 0)) !== s) throw new Error(`no such date "${s}"`);
-  return d;
-}
+export { addDays, formatDate, isoWeekday, parseDate, type LocalDate } from './dates';
+import type { LocalDate } from './dates';
 
 /** The local date, in the zone, on which an instant falls. */
 export function localDateOf(zone: string, instant: number): LocalDate {

@@ -31,6 +31,14 @@ export const infotecs: PolicyInput = {
     eomsAfterGa: 48,
     extendedSupportMonths: 12, // "Extended Support is provided for 1 year; end of Extended Support means EOL"
     noticeMonths: 6, // "not later than half a year before the due date"
+    extendedSupport: {
+      // 000 §2: "During the Extended Support period … vulnerabilities are eliminated and critical bugs are
+      // fixed. Other bugs can be fixed only under additional agreements and are subject to payment."
+      // An incident is a defect report here; questions and feature requests are not covered.
+      covered: [{ types: ['vulnerability'] }, { types: ['bug', 'incident'], maxSeverityRank: 1 }],
+      billable: ['bug', 'incident'],
+      source: '000 §2 Extended Support period',
+    },
     source: '000 §2 Technical Support Lifecycle',
   },
   quotas: { resolvedTicketsPerYear: 40, rollover: true, source: '000 §3 Basic Support Plan: up to 40 Tickets per year, remainder added to the next year' },

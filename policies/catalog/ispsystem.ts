@@ -87,6 +87,13 @@ export const ispsystem: PolicyInput = {
   // 3.4: forwarded to the relevant team, "processed without a response time".
   suspendIn: ['forwarded'],
   // 3.2, the nine reasons, in the document's order.
+  minorVersions: [
+    // 8.1.1: "the latest two stable minor versions" and "intermediate regular minor versions … released no
+    // earlier than the previous to current stable version".
+    { products: ['VMmanager', 'DCImanager', 'BILLmanager'], supported: 'twoLatestStablePlusRegular', outdated: 'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.', source: '001 8.1.1, 8.2–8.3' },
+    // 8.1.2: "For DNSmanager 6 — in relation to the latest stable version."
+    { products: ['DNSmanager'], supported: 'latestStable', outdated: 'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.', source: '001 8.1.2, 8.2–8.3' },
+  ],
   rejectionReasons: [
     { id: 'levelNotCovered', text: 'The Ticket is not compliant with the level of technical support specified in the License or purchased additionally in the Service.' },
     { id: 'informationRefused', text: 'The User is unable or refuses to provide the information necessary to work on the Ticket.' },

@@ -67,3 +67,72 @@ describe('Infotecs lifecycle (000 §2)', () => {
     }
   });
 });
+
+import { earliestMilestoneDate, lifecycleDates, minorRuleFor, policyById, supportedMinors, supportScope } from '../../../policies';
+
+describe('lifecycle rules the workflow and the API share', () => {
+  const infotecs = policyById('infotecs');
+  const ispsystem = policyById('ispsystem');
+
+  it('refuses nothing six calendar months away, even across a month end', () => {
+    expect(earliestMilestoneDate('2026-11-22')).toBe('2027-05-22');
+    // 31 Aug + 6 months clamps to 28 Feb, whose notice day (28 Aug) is already past.
+    expect(earliestMilestoneDate('2026-08-31')).toBe('2027-03-01');
+    expect(earliestMilestoneDate('2027-08-31')).toBe('2028-03-01');
+  });
+
+  it('a vendor extension is a floor under EOMS and EOL; the 5-year floor still holds', () => {
+    const base = lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15' });
+    expect(base).toMatchObject({ eoms: '2030-01-15', eol: '2031-01-15', provisional: true });
+    expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eomsNotBefore: '2030-06-30' })).toMatchObject({ eoms: '2030-06-30', eol: '2031-06-30' });
+    expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eolNotBefore: '2031-12-31' })).toMatchObject({ eoms: '2030-01-15', eol: '2031-12-31' });
+    expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eomsNotBefore: '2027-01-01' })).toMatchObject({ eoms: '2030-01-15' });
+  });
+
+  it('without lifecycle rules the milestones are only those the vendor set', () => {
+    expect(lifecycleDates(undefined, 1, { ga: '2026-01-15' })).toEqual({ provisional: false, notices: [], policyVersion: 1 });
+    expect(lifecycleDates(undefined, 1, { ga: '2026-01-15', eos: '2028-01-01', eolNotBefore: '2029-01-01' })).toMatchObject({
+      eos: '2028-01-01',
+      eol: '2029-01-01',
+      notices: [{ milestone: 'eos', sendOn: '2027-07-01' }, { milestone: 'eol', sendOn: '2028-07-01' }],
+    });
+  });
+
+  it('ISPsystem 8.1.1: the two latest stable minors plus regular minors since the older of them', () => {
+    const rule = minorRuleFor(ispsystem.minorVersions, 'VMmanager');
+    const releases = [
+      { version: '6.1', kind: 'stable' as const, releasedOn: '2026-01-10' },
+      { version: '6.2', kind: 'regular' as const, releasedOn: '2026-02-10' },
+      { version: '6.3', kind: 'stable' as const, releasedOn: '2026-03-10' },
+      { version: '6.4', kind: 'regular' as const, releasedOn: '2026-04-10' },
+    ];
+    expect(supportedMinors(rule, releases)).toEqual(['6.1', '6.2', '6.3', '6.4']);
+    const next = [...releases, { version: '6.5', kind: 'stable' as const, releasedOn: '2026-05-10' }];
+    expect(supportedMinors(rule, next)).toEqual(['6.3', '6.4', '6.5']);
+    expect(supportedMinors(rule, [])).toEqual([]);
+  });
+
+  it('ISPsystem 8.1.2: DNSmanager supports the latest stable minor only', () => {
+    const rule = minorRuleFor(ispsystem.minorVersions, 'dnsmanager');
+    expect(rule?.supported).toBe('latestStable');
+    expect(supportedMinors(rule, [
+      { version: '6.1', kind: 'stable', releasedOn: '2026-01-10' },
+      { version: '6.2', kind: 'regular', releasedOn: '2026-02-10' },
+      { version: '6.3', kind: 'stable', releasedOn: '2026-03-10' },
+    ])).toEqual(['6.3']);
+  });
+
+  it('support scope in every phase (Infotecs 000 §2, ISPsystem 8.3)', () => {
+    const ask = (phase: Parameters<typeof supportScope>[2]['phase'], type: string, severityRank: number, minorOutdated = false) =>
+      supportScope(infotecs.lifecycle, ispsystem.minorVersions[0].outdated, { phase, type, severityRank, minorOutdated }).decision;
+    expect(ask('announced', 'bug', 1)).toBe('refused');
+    expect(ask('pilot', 'question', 3)).toBe('covered');
+    expect(ask('mainstream', 'question', 3)).toBe('covered');
+    expect(ask('extended', 'vulnerability', 3)).toBe('covered');
+    expect(ask('extended', 'bug', 1)).toBe('covered');
+    expect(ask('extended', 'bug', 2)).toBe('billable');
+    expect(ask('extended', 'question', 3)).toBe('refused');
+    expect(ask('endOfLife', 'vulnerability', 1)).toBe('refused');
+    expect(ask('mainstream', 'bug', 1, true)).toBe('knownSolutionsOnly');
+  });
+});
