@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { ComputeTargetsInput, TicketEventRecord } from '../workflows/definitions';
+import type { ComputeTargetsInput, LifecycleEventRecord, PlanLifecycleInput, TicketEventRecord } from '../workflows/definitions';
+import { persistLifecycleEvents, planLifecycle } from './lifecycle';
 import { deliverInline, deliverNotifications, type Mailer } from './notifications';
 import { RulesStore } from '../common/rules';
 import { computeTargets } from './rules';
@@ -32,6 +33,13 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     /** Local activity: events, read model and outbox rows in one transaction, then a first delivery attempt. */
     persistTicketEvents: async (events: TicketEventRecord[]) => {
       const { deliveries } = await persistTicketEvents(pool, events);
+      return { deliveries: await deliverInline(notify, deliveries) };
+    },
+    /** Local activity: a lifecycle's milestones, notice days and instants in the product's zone. */
+    planLifecycle: (input: PlanLifecycleInput) => planLifecycle(rules, input),
+    /** Local activity: lifecycle events, the version's read model and its notices, then a first delivery attempt. */
+    persistLifecycleEvents: async (events: LifecycleEventRecord[]) => {
+      const { deliveries } = await persistLifecycleEvents(pool, events);
       return { deliveries: await deliverInline(notify, deliveries) };
     },
     /** Tickets started before the SLA engine (workflows/legacy-ticket.ts) still call this. */

@@ -23,7 +23,7 @@ describe('migrations', () => {
     expect(rows.map((r) => r.name)).toEqual(files);
     const tables = await db.pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     expect(tables.rows.map((r) => r.tablename)).toEqual([
-      'api_keys', 'contracts', 'notification_routes', 'notifications', 'policy_overrides', 'product_versions', 'schema_migrations', 'ticket_events', 'tickets',
+      'api_keys', 'contracts', 'licences', 'lifecycle_events', 'notification_routes', 'notifications', 'policy_overrides', 'product_versions', 'products', 'schema_migrations', 'ticket_events', 'tickets',
     ]);
   });
 

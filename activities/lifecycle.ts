@@ -1,0 +1,206 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool, PoolClient } from 'pg';
+import type { RulesStore } from '../common/rules';
+import {
+  earliestMilestoneDate,
+  lifecycleDates,
+  milestoneNames,
+  minorRuleFor,
+  PolicyError,
+  PolicyInputError,
+  type Milestone,
+} from '../policies/index';
+import { addDays, formatDate, localDateOf, localToUtc, parseDate } from '../policies/zone';
+import {
+  INVALID_LIFECYCLE_INPUT,
+  type LifecycleEventRecord,
+  type LifecyclePlan,
+  type LifecycleState,
+  type PlanLifecycleInput,
+} from '../workflows/definitions';
+
+const startOf = (zone: string, date: string) => new Date(localToUtc(zone, parseDate(date), 0)).toISOString();
+// A milestone day is still supported: the change happens at the start of the next day in the zone.
+const endOf = (zone: string, date: string) => new Date(localToUtc(zone, addDays(parseDate(date), 1), 0)).toISOString();
+
+/**
+ * The lifecycle local activity: milestones from the current rules (catalog + policy override),
+ * the instants of each phase change and advance notice in the product's zone, today's date there
+ * and the earliest date a milestone may be set to. The result is recorded in the workflow's history.
+ */
+export async function planLifecycle(rules: RulesStore, input: PlanLifecycleInput): Promise<LifecyclePlan> {
+  try {
+    const effective = await rules.effective(input.policyId);
+    const policy = effective.policy;
+    const milestones = lifecycleDates(policy.lifecycle, policy.version, input.dates);
+    const today = formatDate(localDateOf(input.zone, Date.parse(input.now)));
+    const changesAt: LifecyclePlan['changesAt'] = { ga: startOf(input.zone, input.dates.ga) };
+    const noticeDueAt: LifecyclePlan['noticeDueAt'] = {};
+    for (const m of ['eos', 'eoms', 'eol'] as Milestone[]) {
+      const date = milestones[m];
+      if (date) changesAt[m] = endOf(input.zone, date);
+    }
+    for (const n of milestones.notices) noticeDueAt[n.milestone] = startOf(input.zone, n.sendOn);
+    const minorRule = minorRuleFor(policy.minorVersions, input.product);
+    return {
+      milestones,
+      changesAt,
+      noticeDueAt,
+      today,
+      earliest: earliestMilestoneDate(today, policy.lifecycle?.noticeMonths ?? 6),
+      rulesVersion: effective.version,
+      ...(policy.lifecycle ? { rules: policy.lifecycle } : {}),
+      ...(minorRule ? { minorRule } : {}),
+    };
+  } catch (err) {
+    if (err instanceof PolicyInputError || err instanceof PolicyError) {
+      throw ApplicationFailure.create({ type: INVALID_LIFECYCLE_INPUT, message: err.message, nonRetryable: true });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Appends a batch of lifecycle events, moves the version's read-model row forward and queues the
+ * notices they cause for the version's licensees, in one transaction. Idempotent like the ticket
+ * events: (workflow_id, seq) is unique, one outbox row per (event, licence).
+ */
+export async function persistLifecycleEvents(pool: Pool, events: LifecycleEventRecord[]): Promise<{ deliveries: number[] }> {
+  if (events.length === 0) return { deliveries: [] };
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO lifecycle_events (workflow_id, product, version, seq, type, occurred_at, actor_kind, actor_id, data)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[])
+       ON CONFLICT (workflow_id, seq) DO NOTHING`,
+      [
+        events.map((e) => e.workflowId),
+        events.map((e) => e.product),
+        events.map((e) => e.version),
+        events.map((e) => e.seq),
+        events.map((e) => e.type),
+        events.map((e) => e.occurredAt),
+        events.map((e) => e.actor.kind),
+        events.map((e) => e.actor.id),
+        events.map((e) => JSON.stringify(e.data)),
+      ],
+    );
+    const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
+    const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
+    if (snapshot) await upsertVersion(client, last.seq, snapshot);
+    const deliveries: number[] = [];
+    for (const event of events) {
+      if (event.notify && snapshot) deliveries.push(...(await queueNotices(client, event, snapshot)));
+    }
+    await client.query('COMMIT');
+    return { deliveries };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function upsertVersion(client: PoolClient, seq: number, s: LifecycleState): Promise<void> {
+  const latest = [...s.minors].sort((a, b) => (a.releasedOn < b.releasedOn ? -1 : a.releasedOn > b.releasedOn ? 1 : 0)).at(-1);
+  await client.query(
+    `INSERT INTO product_versions (policy_id, product, version, supported_until, workflow_id, phase, on_sale, ga, eos, eoms, eol,
+                                   provisional, latest_minor, supported_minors, snapshot, last_seq, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
+     ON CONFLICT (policy_id, product, version) DO UPDATE SET
+       supported_until = EXCLUDED.supported_until, workflow_id = EXCLUDED.workflow_id, phase = EXCLUDED.phase,
+       on_sale = EXCLUDED.on_sale, ga = EXCLUDED.ga, eos = EXCLUDED.eos, eoms = EXCLUDED.eoms, eol = EXCLUDED.eol,
+       provisional = EXCLUDED.provisional, latest_minor = EXCLUDED.latest_minor, supported_minors = EXCLUDED.supported_minors,
+       snapshot = EXCLUDED.snapshot, last_seq = EXCLUDED.last_seq, updated_at = now()
+     WHERE product_versions.last_seq < EXCLUDED.last_seq`,
+    [
+      s.policyId,
+      s.product,
+      s.major,
+      s.changesAt.eol ?? null,
+      s.workflowId,
+      s.phase,
+      s.onSale,
+      s.inputs.ga,
+      s.milestones.eos ?? null,
+      s.milestones.eoms ?? null,
+      s.milestones.eol ?? null,
+      s.milestones.provisional,
+      latest?.version ?? null,
+      s.supportedMinors,
+      JSON.stringify(s),
+      seq,
+    ],
+  );
+}
+
+/** The subject and body of a lifecycle notice; the body is also the webhook payload. */
+export function renderLifecycleNotice(event: LifecycleEventRecord, s: LifecycleState) {
+  const d = event.data as Record<string, string | undefined>;
+  const version = `${s.productName} ${s.major}`;
+  const name = d.milestone ? milestoneNames[d.milestone as Milestone] ?? d.milestone : '';
+  const subject =
+    event.type === 'noticeSent' && d.kind === 'changed'
+      ? `${version}: ${name} moved from ${d.previousDate} to ${d.date}`
+      : event.type === 'noticeSent'
+        ? `${version}: ${name} on ${d.date}`
+        : event.type === 'milestoneReached'
+          ? `${version}: ${d.milestone === 'ga' ? 'General Availability' : name} reached; now ${d.phase}`
+          : event.type === 'minorOutdated'
+            ? `${version}: minor release ${d.minor} is outdated`
+            : `${version}: ${event.type}`;
+  return {
+    subject: subject.slice(0, 300),
+    body: {
+      type: `lifecycle.${event.type}`,
+      product: s.product,
+      productName: s.productName,
+      version: s.major,
+      seq: event.seq,
+      occurredAt: event.occurredAt,
+      phase: s.phase,
+      zone: s.zone,
+      milestones: { ga: s.inputs.ga, eos: s.milestones.eos ?? null, eoms: s.milestones.eoms ?? null, eol: s.milestones.eol ?? null, provisional: s.milestones.provisional },
+      note: `Dates are days in ${s.zone}; a milestone's day itself is still supported.`,
+      event: { type: event.type, data: event.data },
+    },
+  };
+}
+
+async function queueNotices(client: PoolClient, event: LifecycleEventRecord, s: LifecycleState): Promise<number[]> {
+  const audience = event.notify!;
+  const { rows: licences } = await client.query<{ licence_id: string; customer_id: string; contact_email: string | null }>(
+    `SELECT licence_id, customer_id, contact_email FROM licences
+      WHERE product = $1 AND version = $2 AND ($3::text IS NULL OR minor = $3) ORDER BY licence_id`,
+    [s.product, s.major, audience.minor ?? null],
+  );
+  const message = renderLifecycleNotice(event, s);
+  const ids: number[] = [];
+  for (const licence of licences) {
+    const channel = licence.contact_email ? 'email' : 'none';
+    const key = `${event.workflowId}:${event.seq}:licence:${licence.licence_id}`;
+    const { rows } = await client.query<{ id: string; status: string }>(
+      `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
+                                  subject, body, status, occurred_at)
+       VALUES ($1, NULL, $2, $3, $4, 'customer', $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+       RETURNING id, status`,
+      [
+        key,
+        event.workflowId,
+        event.seq,
+        `lifecycle.${audience.event}`,
+        channel,
+        licence.contact_email,
+        message.subject,
+        JSON.stringify({ ...message.body, customerId: licence.customer_id, licenceId: licence.licence_id }),
+        channel === 'none' ? 'unrouted' : 'pending',
+        event.occurredAt,
+      ],
+    );
+    if (rows[0].status === 'pending') ids.push(Number(rows[0].id));
+  }
+  return ids;
+}
