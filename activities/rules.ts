@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { EffectiveRules, RulesStore } from '../common/rules';
-import { computeTicketTargets, PolicyError, PolicyInputError, ticketRulesDigest } from '../policies/index';
-import { INVALID_TICKET_INPUT, type ComputeTargetsInput, type ComputeTargetsResult } from '../workflows/definitions';
+import { computeTicketTargets, phaseAt, PolicyError, PolicyInputError, supportScope, ticketRulesDigest } from '../policies/index';
+import { INVALID_TICKET_INPUT, type ComputeTargetsInput, type ComputeTargetsResult, type LifecycleState } from '../workflows/definitions';
 
 /** The deadline local activity: targets at `now` under the current rules, plus entitlement at opening. */
 export async function computeTargets(rules: RulesStore, pool: Pool, input: ComputeTargetsInput): Promise<ComputeTargetsResult> {
@@ -58,13 +58,27 @@ async function entitlement(
   const product = input.checkEntitlement?.product;
   const version = input.checkEntitlement?.productVersion;
   if (product && version) {
-    const { rows } = await pool.query<{ supported_until: Date | null }>(
-      'SELECT supported_until FROM product_versions WHERE policy_id = $1 AND product = $2 AND version = $3',
-      [input.policyId, product, version],
+    // The read model the lifecycle workflows write; a ticket may name the major ("4") or a minor ("4.2").
+    const major = version.split('.')[0];
+    const { rows } = await pool.query<{ version: string; supported_until: Date | null; snapshot: LifecycleState | null }>(
+      `SELECT pv.version, pv.supported_until, pv.snapshot FROM product_versions pv LEFT JOIN products p ON p.product = pv.product
+        WHERE pv.policy_id = $1 AND (lower(pv.product) = lower($2) OR lower(p.name) = lower($2)) AND pv.version IN ($3, $4)
+        ORDER BY pv.version = $3 DESC LIMIT 1`,
+      [input.policyId, product, version, major],
     );
-    const until = rows[0]?.supported_until;
+    const row = rows[0];
+    const until = row?.supported_until;
     if (until && until <= at) {
       return { entitled: false, reasonId: 'versionUnsupported', text: `${product} ${version} has not been supported since ${until.toISOString().slice(0, 10)}.` };
+    }
+    const lifecycle = row?.snapshot;
+    if (lifecycle) {
+      const phase = phaseAt(lifecycle.changesAt, lifecycle.pilots.length > 0, at.getTime());
+      const minorOutdated = version !== major && lifecycle.minors.some((m) => m.version === version) && !lifecycle.supportedMinors.includes(version);
+      const severityRank = effective.policy.severities.find((s) => s.id === input.inputs.severity)?.rank ?? Number.MAX_SAFE_INTEGER;
+      const scope = supportScope(effective.policy.lifecycle, lifecycle.minorRule?.outdated, { phase, minorOutdated, type: input.inputs.type, severityRank });
+      if (scope.decision === 'refused') return { entitled: false, reasonId: 'versionUnsupported', text: `${product} ${version}: ${scope.text}` };
+      return { entitled: true, scope: { ...scope, phase } };
     }
   }
   return { entitled: true };

@@ -8,6 +8,7 @@ import { createMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
 import { policyRoutes } from './routes/policies';
+import { publishedRoutes } from './routes/published';
 import { ruleRoutes } from './routes/rules';
 import { ticketRoutes } from './routes/tickets';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
@@ -105,6 +106,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   });
   app.use('/v1', v1);
 
+  app.use(publishedRoutes({ pool }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

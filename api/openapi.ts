@@ -22,6 +22,7 @@ import {
   TicketIdParamSchema,
   TicketSchema,
 } from './schemas';
+import { registerPublishedPaths } from './routes/published';
 
 const problem = (description: string) => ({
   description,
@@ -223,6 +224,8 @@ export function buildOpenApiDocument(version: string) {
     request: { params: ApiKeyIdParamSchema },
     responses: { 204: { description: 'Revoked' }, ...authErrors, 404: problem('No such active key') },
   });
+
+  registerPublishedPaths(registry);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

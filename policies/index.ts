@@ -6,7 +6,7 @@
 export { previewSla, previewSlaFor, calendarFor, targetsFor, validateTicketInputs, parseInstant, policyById } from './sla';
 export type { SlaInput, SlaPreview, SlaTarget } from './sla';
 export {
-  computeLifecycle, computeLifecycleFor, addMonths, lifecycleDates, earliestMilestoneDate, supportedMinors, minorRuleFor, supportScope,
+  computeLifecycle, computeLifecycleFor, addMonths, lifecycleDates, phaseAt, earliestMilestoneDate, supportedMinors, minorRuleFor, supportScope,
   milestones, milestoneNames,
 } from './lifecycle';
 export type { Lifecycle, LifecycleInput, Milestone, MinorRelease, LifecyclePhase, ScopeAnswer, ScopeDecision, ScopeQuestion } from './lifecycle';

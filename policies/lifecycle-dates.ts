@@ -176,3 +176,12 @@ export function supportScope(rules: LifecycleRules | undefined, outdatedText: st
   if (q.minorOutdated) return { decision: 'knownSolutionsOnly', text: outdatedText ?? 'This minor release is outdated.', source: '001 8.3' };
   return { decision: 'covered', text: q.phase === 'extended' ? 'Covered by Extended Support.' : 'Covered.', source: q.phase === 'pilot' ? '000 §2 pilot' : 'mainstream support' };
 }
+
+/** The phase at an instant, from the instants its milestones take effect (GA at the start of its day, the rest at the end of theirs). */
+export function phaseAt(changesAt: Partial<Record<'ga' | Milestone, string>>, hasPilots: boolean, at: number): LifecyclePhase {
+  const reached = (m: 'ga' | Milestone) => changesAt[m] !== undefined && at >= Date.parse(changesAt[m]!);
+  if (reached('eol')) return 'endOfLife';
+  if (reached('eoms')) return 'extended';
+  if (reached('ga')) return 'mainstream';
+  return hasPilots ? 'pilot' : 'announced';
+}

@@ -123,6 +123,8 @@ export interface TicketState {
   description: string;
   product?: string;
   productVersion?: string;
+  /** Limited support from the version's lifecycle (billable in Extended Support, known solutions on an outdated minor). */
+  supportScope?: SupportScopeRecord;
   channel: TicketChannel;
   contact?: Contact;
   needsCodeChange?: boolean;
@@ -170,6 +172,7 @@ export type ResolutionKind = 'resolution' | 'workaround' | 'resolutionPlan';
 export type TicketEventType =
   | 'opened'
   | 'entitlementRefused'
+  | 'supportLimited'
   | 'assigned'
   | 'responded'
   | 'informationRequested'

@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index';
-import { earliestMilestoneDate, lifecycleDates, milestoneNames, supportedMinors, type Milestone } from '../policies/lifecycle-dates';
+import { earliestMilestoneDate, lifecycleDates, milestoneNames, phaseAt, supportedMinors, type Milestone } from '../policies/lifecycle-dates';
 import {
   announceNextMajorUpdate,
   extendSupportUpdate,
@@ -67,8 +67,8 @@ export interface LifecycleCarry {
   undelivered?: number[];
 }
 
-function refuse(message: string): never {
-  throw ApplicationFailure.create({ type: ILLEGAL_TRANSITION, message, nonRetryable: true });
+function refuse(message: string, details?: Record<string, unknown>): never {
+  throw ApplicationFailure.create({ type: ILLEGAL_TRANSITION, message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
 }
 
 /** Today's date in the zone, for validators (which are not replayed); handlers use the recorded plan's. */
@@ -178,13 +178,6 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
 
   const reached = (what: 'ga' | Milestone, at = now()) => state.changesAt[what] !== undefined && at >= Date.parse(state.changesAt[what]!);
 
-  const phaseAt = (t: number): LifecycleState['phase'] => {
-    if (reached('eol', t)) return 'endOfLife';
-    if (reached('eoms', t)) return 'extended';
-    if (reached('ga', t)) return 'mainstream';
-    return state.pilots.length > 0 ? 'pilot' : 'announced';
-  };
-
   /** Takes a recorded plan: milestones move, advance notices are (re)scheduled, a moved milestone already announced gets a changed notice. */
   const applyPlan = (plan: LifecyclePlan, registering: boolean) => {
     state.milestones = plan.milestones;
@@ -272,6 +265,7 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
       if (proposed < earliest && (!current || proposed < current)) {
         refuse(
           `${name} would be ${proposed}, less than six months after today (${today}): customers are told six months ahead; the earliest allowed date is ${earliest}`,
+          { milestone: m, earliestAllowed: earliest },
         );
       }
       if (m === 'eoms' && current && state.milestones.provisional && proposed < current) {
@@ -442,7 +436,7 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
       const plan = await planLifecycle({ policyId: state.policyId, product: state.productName, zone: state.zone, dates: state.inputs, now: iso(now()) });
       applyPlan(plan, true);
       // A version registered late starts in the phase its dates give, without announcing the past.
-      state.phase = phaseAt(now());
+      state.phase = phaseAt(state.changesAt, state.pilots.length > 0, now());
       state.onSale = reached('ga') && !reached('eos') && !reached('eoms') && !reached('eol');
       record('registered', input.by, {
         ga: state.inputs.ga,

@@ -483,6 +483,12 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
         reject(SYSTEM, result.entitlement.reasonId, undefined, result.entitlement.text);
         return;
       }
+      const scope = result.entitlement?.entitled ? result.entitlement.scope : undefined;
+      if (scope && scope.decision !== 'covered') {
+        // Accepted, with what the version's lifecycle still allows (Infotecs 000 §2, ISPsystem 8.3).
+        state.supportScope = scope;
+        record('supportLimited', SYSTEM, { ...scope });
+      }
       if (digest.forwardOnOpen) {
         state.status = 'forwarded';
         state.forwardedTo = digest.forwardOnOpen.team;
