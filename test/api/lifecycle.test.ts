@@ -2,6 +2,7 @@ import { earliestMilestoneDate } from '../../policies';
 import { addMonths, formatDate, parseDate } from '../../policies/dates';
 import { localDateOf } from '../../policies/zone';
 import { call, startLifeline, type RunningLifeline } from '../helpers/lifeline';
+import { recordHistory } from '../workflow/ticket-helpers';
 
 const ZONE = 'Europe/Moscow';
 const plus = (date: string, months: number) => formatDate(addMonths(parseDate(date), months));
@@ -94,6 +95,7 @@ describe('products and version lifecycles over HTTP', () => {
       'registered', 'endOfSalesSet', 'milestonesChanged', 'nextMajorAnnounced', 'milestonesChanged', 'supportExtended', 'milestonesChanged', 'pilotRequested',
     ]);
     expect((await get('/v1/products/vipnet-coordinator/versions/77')).status).toBe(404);
+    await recordHistory(ll.env.client.workflow.getHandle('lifecycle-vipnet-coordinator-4'), 'lifecycle-milestone-changes');
     const list = await get('/v1/products');
     expect(list.body.items).toEqual([expect.objectContaining({ product: 'vipnet-coordinator', versions: [{ version: '4', phase: 'pilot' }] })]);
   });

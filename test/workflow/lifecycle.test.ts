@@ -176,6 +176,7 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     expect(rows[0].address).toBe('L-vm-61@customers.example');
     expect(rows[0].subject).toBe('VMmanager 6: minor release 6.1 is outdated');
     expect(rows[0].body.event.data.text).toMatch(/known solutions/);
+    await recordHistory(vm, 'lifecycle-minor-releases');
     const { rows: pv } = await ll.db.pool.query('SELECT supported_minors, latest_minor FROM product_versions WHERE workflow_id = $1', [vm.workflowId]);
     expect(pv[0]).toEqual({ supported_minors: ['6.3', '6.4', '6.5'], latest_minor: '6.5' });
   });
