@@ -7,6 +7,7 @@ import { allow, ApiKeyStore, authenticate } from './auth';
 import { createMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
+import { lifecycleRoutes } from './routes/lifecycle';
 import { policyRoutes } from './routes/policies';
 import { publishedRoutes } from './routes/published';
 import { ruleRoutes } from './routes/rules';
@@ -94,6 +95,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   v1.use('/tickets', ticketRoutes({ client, pool, taskQueue, logger }));
   v1.use(policyRoutes());
   v1.use(ruleRoutes({ client, pool, taskQueue, logger }));
+  v1.use(lifecycleRoutes({ client, pool, taskQueue, logger }));
   v1.post('/api-keys', allow('admin'), async (req, res) => {
     const body = parse(CreateApiKeyRequestSchema, req.body, 'request body');
     const { key, principal } = await keys.create(body);
