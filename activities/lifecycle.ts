@@ -202,5 +202,23 @@ async function queueNotices(client: PoolClient, event: LifecycleEventRecord, s: 
     );
     if (rows[0].status === 'pending') ids.push(Number(rows[0].id));
   }
+  // The vendor's account managers get a copy (email or webhook into their CRM): they reach customers with no licence on file.
+  const { rows: routes } = await client.query<{ policy_id: string; channel: string; address: string }>(
+    `SELECT policy_id, channel, address FROM notification_routes WHERE role = 'accountManager' AND policy_id IN ($1, '*') ORDER BY policy_id = '*', channel, address`,
+    [s.policyId],
+  );
+  const specific = routes.filter((r) => r.policy_id !== '*');
+  for (const route of specific.length > 0 ? specific : routes) {
+    const key = `${event.workflowId}:${event.seq}:accountManager:${route.channel}:${route.address}`;
+    const { rows } = await client.query<{ id: string; status: string }>(
+      `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
+                                  subject, body, status, occurred_at, route_policy_id)
+       VALUES ($1, NULL, $2, $3, $4, 'accountManager', $5, $6, $7, $8, 'pending', $9, $10)
+       ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+       RETURNING id, status`,
+      [key, event.workflowId, event.seq, `lifecycle.${audience.event}`, route.channel, route.address, message.subject, JSON.stringify(message.body), event.occurredAt, route.policy_id],
+    );
+    if (rows[0].status === 'pending') ids.push(Number(rows[0].id));
+  }
   return ids;
 }

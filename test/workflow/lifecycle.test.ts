@@ -53,6 +53,7 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     const ga = await monthsFromNow(ll, ZONE, 3);
     const eos = plusMonths(ga, 30);
     await licence('L-1', 'vipnet-coordinator', '4');
+    await ll.db.pool.query(`INSERT INTO notification_routes (policy_id, role, channel, address) VALUES ('infotecs', 'accountManager', 'email', 'accounts@vendor.example')`);
     const handle = await startVersion(ll, { product: 'vipnet-coordinator', productName: 'ViPNet Coordinator', major: '4', ga, eos });
     started.push(handle);
     let s = await untilLifecycle(handle, (x) => x.seq >= 1);
@@ -135,6 +136,11 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
       [handle.workflowId],
     );
     expect(mail).toEqual([{ event_type: 'lifecycle.milestone', n: 4 }, { event_type: 'lifecycle.notice', n: 4 }]);
+    const { rows: copies } = await ll.db.pool.query(
+      `SELECT count(*)::int AS n, count(DISTINCT idempotency_key)::int AS keys FROM notifications WHERE workflow_id = $1 AND role = 'accountManager' AND status = 'recorded'`,
+      [handle.workflowId],
+    );
+    expect(copies[0]).toEqual({ n: 8, keys: 8 });
     const { rows: version } = await ll.db.pool.query('SELECT phase, eoms::text, eol::text, supported_until FROM product_versions WHERE workflow_id = $1', [handle.workflowId]);
     expect(version[0]).toMatchObject({ phase: 'endOfLife', eoms: plusMonths(ga, 70), eol: plusMonths(ga, 82) });
     expect(version[0].supported_until.toISOString()).toBe(startOfNextDay(plusMonths(ga, 82)));
