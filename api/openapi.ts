@@ -23,6 +23,7 @@ import {
   TicketSchema,
 } from './schemas';
 import { registerPublishedPaths } from './routes/published';
+import { registerLifecyclePaths } from './lifecycle-openapi';
 
 const problem = (description: string) => ({
   description,
@@ -225,6 +226,7 @@ export function buildOpenApiDocument(version: string) {
     responses: { 204: { description: 'Revoked' }, ...authErrors, 404: problem('No such active key') },
   });
 
+  registerLifecyclePaths(registry);
   registerPublishedPaths(registry);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

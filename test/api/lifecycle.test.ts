@@ -154,4 +154,20 @@ describe('products and version lifecycles over HTTP', () => {
     const current = await ticketOutcome({ ...base, productVersion: '6.3' });
     expect(current.supportScope).toBeUndefined();
   });
+
+  it('documents every lifecycle route in the OpenAPI document', async () => {
+    const doc = await call(ll.url, 'GET', '/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/products', '/v1/products/{product}', '/v1/products/{product}/versions', '/v1/products/{product}/versions/{major}',
+        '/v1/products/{product}/versions/{major}/events', '/v1/products/{product}/versions/{major}/end-of-sales',
+        '/v1/products/{product}/versions/{major}/next-major', '/v1/products/{product}/versions/{major}/support-extension',
+        '/v1/products/{product}/versions/{major}/minor-releases', '/v1/products/{product}/versions/{major}/pilot-requests',
+        '/v1/licences', '/v1/licences/{licenceId}',
+      ]),
+    );
+    expect(doc.body.paths['/v1/products/{product}/versions/{major}/end-of-sales'].post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/SetEndOfSalesRequest',
+    );
+  });
 });

@@ -1,0 +1,114 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  LicenceRequestSchema,
+  lifecycleCommandSchemas,
+  LifecycleStateSchema,
+  ProblemSchema,
+  ProductRequestSchema,
+  StartLifecycleRequestSchema,
+} from './schemas';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: z.ZodType) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const secured = [{ apiKey: [] }];
+const authErrors = { 401: problem('Missing, unknown or revoked API key'), 403: problem("The key's role may not do this") };
+const version = z.object({ product: z.string(), major: z.string() });
+
+const commands: Record<keyof typeof lifecycleCommandSchemas, string> = {
+  'end-of-sales': 'Set or move End of Sales (refused less than six months away, or moved earlier to within six months; 409 names earliestAllowed)',
+  'next-major': "Announce the next major version's GA: EOMS moves to the latest of its rules and is no longer provisional",
+  'support-extension': 'Extend support: EOMS and/or EOL later (never earlier)',
+  'minor-releases': 'Record a stable or regular minor release; supported minors follow the policy (ISPsystem 8.1); customers on a minor that became outdated are told (8.3)',
+  'pilot-requests': 'Request a pilot of a coming version before its GA (a customer for itself, or a manager)',
+};
+
+/** The products and lifecycle routes (api/routes/lifecycle.ts) in the OpenAPI document. */
+export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/products/{product}',
+    summary: 'Register or change a product: its policy, the zone its dates are days in, its link',
+    tags: ['lifecycle'],
+    security: secured,
+    request: { params: z.object({ product: z.string() }), ...body(ProductRequestSchema) },
+    responses: { 200: { description: 'Changed' }, 201: { description: 'Registered' }, 400: problem('Invalid product, naming the field'), 409: problem('Its versions run under another policy'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/products',
+    summary: 'Products with their major versions and phases',
+    tags: ['lifecycle'],
+    security: secured,
+    responses: { 200: { description: 'Products' }, ...authErrors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/products/{product}/versions',
+    summary: "Start a major version's lifecycle workflow (GA, optional End of Sales)",
+    tags: ['lifecycle'],
+    security: secured,
+    request: { params: z.object({ product: z.string() }), ...body(StartLifecycleRequestSchema) },
+    responses: {
+      201: json('The lifecycle as it starts', LifecycleStateSchema),
+      400: problem('Invalid dates, naming the field'),
+      404: problem('No such product'),
+      409: problem('The version already has a lifecycle, or End of Sales is less than six months away (earliestAllowed)'),
+      ...authErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/products/{product}/versions/{major}',
+    summary: "A version's live lifecycle: phase, milestones, notices, supported minors (the workflow query; the read model after retention)",
+    tags: ['lifecycle'],
+    security: secured,
+    request: { params: version },
+    responses: { 200: json('The lifecycle', LifecycleStateSchema), 404: problem('No such lifecycle'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/products/{product}/versions/{major}/events',
+    summary: "A version's lifecycle events (audit log)",
+    tags: ['lifecycle'],
+    security: secured,
+    request: { params: version },
+    responses: { 200: { description: 'Events in order' }, 404: problem('No such lifecycle'), ...authErrors },
+  });
+  for (const [name, summary] of Object.entries(commands) as Array<[keyof typeof lifecycleCommandSchemas, string]>) {
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/products/{product}/versions/{major}/${name}`,
+      summary,
+      tags: ['lifecycle'],
+      security: secured,
+      request: { params: version, ...body(lifecycleCommandSchemas[name]) },
+      responses: {
+        200: json('The lifecycle after the change', LifecycleStateSchema),
+        400: problem('Invalid body, naming the field'),
+        404: problem('No such lifecycle'),
+        409: problem('Refused by the lifecycle, with the reason (and earliestAllowed for a date too close)'),
+        ...authErrors,
+      },
+    });
+  }
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/licences/{licenceId}',
+    summary: "Record a customer's licence for a product version (lifecycle notices go to its contact)",
+    tags: ['lifecycle'],
+    security: secured,
+    request: { params: z.object({ licenceId: z.string() }), ...body(LicenceRequestSchema) },
+    responses: { 200: { description: 'Changed' }, 201: { description: 'Recorded' }, 400: problem('Invalid licence'), 404: problem('No such product'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/licences',
+    summary: 'Licences, filtered by product and version',
+    tags: ['lifecycle'],
+    security: secured,
+    request: { query: z.object({ product: z.string().optional(), version: z.string().optional() }) },
+    responses: { 200: { description: 'Licences' }, ...authErrors },
+  });
+}
