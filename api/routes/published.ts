@@ -188,7 +188,16 @@ function toVersion(row: VersionRow, productZone: string, now: number): Version {
     // The workflow's instants; computed the same way (planLifecycle) should a snapshot lack one.
     at[k] = s.changesAt?.[k] ?? (date ? new Date(localToUtc(zone, k === 'ga' ? parseDate(date) : addDays(parseDate(date), 1), 0)).toISOString() : null);
   }
-  const hit = (k: Key) => at[k] !== null && now >= Date.parse(at[k]!);
+  // Reached by the calendar, or already recorded by the workflow (whose clock runs ahead of the host's in time-skipping tests).
+  const phase = row.phase ?? 'announced';
+  const released = ['mainstream', 'extended', 'endOfLife'].includes(phase);
+  const recorded: Record<Key, boolean> = {
+    ga: released,
+    eos: released && s.onSale === false && dates.eos !== null,
+    eoms: ['extended', 'endOfLife'].includes(phase),
+    eol: row.phase === 'endOfLife',
+  };
+  const hit = (k: Key) => recorded[k] || (at[k] !== null && now >= Date.parse(at[k]!));
   // Later milestones imply earlier ones (EOL ends mainstream support and sales too), as the workflow's transitions do.
   const reached: Record<Key, boolean> = {
     ga: hit('ga'),

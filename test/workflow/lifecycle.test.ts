@@ -42,6 +42,16 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     await ll?.stop();
   });
 
+  /** The read model has caught up with the workflow's events (written after each step's task). */
+  async function untilRows(workflowId: string, seq: number) {
+    for (let i = 0; i < 400; i += 1) {
+      const { rows } = await ll.db.pool.query('SELECT last_seq FROM product_versions WHERE workflow_id = $1', [workflowId]);
+      if (rows[0]?.last_seq >= seq) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`the read model of ${workflowId} did not reach event ${seq}`);
+  }
+
   async function licence(id: string, product: string, version: string, minor?: string) {
     await ll.db.pool.query(
       `INSERT INTO licences (licence_id, customer_id, product, version, minor, contact_email) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -53,6 +63,15 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     const ga = await monthsFromNow(ll, ZONE, 3);
     const eos = plusMonths(ga, 30);
     await licence('L-1', 'vipnet-coordinator', '4');
+    await ll.db.pool.query(`INSERT INTO products (product, name, policy_id, zone) VALUES ('vipnet-coordinator', 'ViPNet Coordinator', 'infotecs', $1)`, [ZONE]);
+    /** The public feed (no key): the endoflife.date v1 release, and the iCalendar feed's dates. */
+    const feed = async () => {
+      const r = await fetch(`${ll.url}/api/v1/products/vipnet-coordinator/releases/4`);
+      expect(r.status).toBe(200);
+      const { result } = (await r.json()) as { result: Record<string, unknown> };
+      const ics = await (await fetch(`${ll.url}/api/v1/products/vipnet-coordinator/calendar.ics`)).text();
+      return { ...result, ics };
+    };
     await ll.db.pool.query(`INSERT INTO notification_routes (policy_id, role, channel, address) VALUES ('infotecs', 'accountManager', 'email', 'accounts@vendor.example')`);
     const handle = await startVersion(ll, { product: 'vipnet-coordinator', productName: 'ViPNet Coordinator', major: '4', ga, eos });
     started.push(handle);
@@ -64,6 +83,13 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
       ['eoms', plusMonths(ga, 42), startOfDay(ZONE, plusMonths(ga, 42))],
       ['eol', plusMonths(ga, 54), startOfDay(ZONE, plusMonths(ga, 54))],
     ]);
+
+    await untilRows(handle.workflowId, 1);
+    expect(await feed()).toMatchObject({
+      releaseDate: ga, discontinuedFrom: eos, eoasFrom: plusMonths(ga, 48), eolFrom: plusMonths(ga, 60),
+      isDiscontinued: false, isEoas: false, isEol: false, isMaintained: true,
+      ics: expect.stringContaining(`DTSTART;VALUE=DATE:${plusMonths(ga, 60).replace(/-/g, '')}`),
+    });
 
     s = await handle.executeUpdate(requestPilotUpdate, { args: [{ by: manager, customerId: 'acme' }] });
     expect(s.phase).toBe('pilot');
@@ -88,6 +114,8 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     await skipTo(ll.env, startOfNextDay(eos));
     s = await untilLifecycle(handle, (x) => !x.onSale);
     expect(s.phase).toBe('mainstream');
+    await untilRows(handle.workflowId, s.seq);
+    expect(await feed()).toMatchObject({ isDiscontinued: true, isEoas: false, isEol: false });
     await skipTo(ll.env, new Date(Date.parse(startOfDay(ZONE, plusMonths(ga, 44))) + HOUR).toISOString());
     s = await untilLifecycle(handle, (x) => x.notices[1].sentAt !== undefined);
 
@@ -97,6 +125,11 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     expect(s.milestones).toMatchObject({ eoms: plusMonths(ga, 70), eol: plusMonths(ga, 82), provisional: false });
     expect(s.nextMajor).toEqual({ version: '5', ga: plusMonths(ga, 46) });
     const changed = s.notices.find((n) => n.kind === 'changed')!;
+    await untilRows(handle.workflowId, s.seq);
+    expect(await feed()).toMatchObject({
+      eoasFrom: plusMonths(ga, 70), eolFrom: plusMonths(ga, 82), isEoas: false,
+      ics: expect.stringContaining(`DTSTART;VALUE=DATE:${plusMonths(ga, 82).replace(/-/g, '')}`),
+    });
     expect(changed).toMatchObject({ milestone: 'eoms', date: plusMonths(ga, 70), previousDate: plusMonths(ga, 48) });
     expect(Date.parse(changed.sentAt!) - announcedAt).toBeLessThan(60_000);
     // The EOL notice had not gone out: it moves with its milestone, no "changed" notice needed.
@@ -106,9 +139,13 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
 
     await skipTo(ll.env, startOfNextDay(plusMonths(ga, 70)));
     s = await untilLifecycle(handle, (x) => x.phase === 'extended');
+    await untilRows(handle.workflowId, s.seq);
+    expect(await feed()).toMatchObject({ isEoas: true, isEol: false, isMaintained: true });
     await skipTo(ll.env, startOfNextDay(plusMonths(ga, 82)));
     s = await untilLifecycle(handle, (x) => x.phase === 'endOfLife');
     const final = (await handle.result()) as LifecycleState;
+    await untilRows(handle.workflowId, final.seq);
+    expect(await feed()).toMatchObject({ isDiscontinued: true, isEoas: true, isEol: true, isMaintained: false });
     expect(final.phase).toBe('endOfLife');
     await recordHistory(handle, 'lifecycle-seven-years');
 
