@@ -92,6 +92,17 @@ describe('npm run dev', () => {
     expect(opened.status).toBe(201);
     const ticketId: string = opened.body.ticketId;
 
+    // A product version's lifecycle runs on the dev server too, and its dates are published without a key.
+    const ga = `${new Date().getUTCFullYear() - 1}-06-15`;
+    const product = await call(api, 'PUT', '/v1/products/vipnet-coordinator', {
+      key: DEV_ADMIN_KEY,
+      body: { name: 'ViPNet Coordinator', policyId: 'infotecs', zone: 'Europe/Moscow' },
+    });
+    expect(product.status).toBe(201);
+    const version = await call(api, 'POST', '/v1/products/vipnet-coordinator/versions', { key: DEV_ADMIN_KEY, body: { major: '4', ga } });
+    expect(version.status).toBe(201);
+    expect(version.body).toMatchObject({ phase: 'mainstream', milestones: { provisional: true } });
+
     // The search attributes are registered and set: the UI's filters (visibility queries) find the ticket.
     const connection = await Connection.connect({ address: `127.0.0.1:${env.DEV_TEMPORAL_PORT}` });
     try {
@@ -119,6 +130,9 @@ describe('npm run dev', () => {
     const again = await call(api, 'GET', `/v1/tickets/${ticketId}`, { key: DEV_ADMIN_KEY });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ ticketId, status: 'open', product: 'VMmanager' });
+    const published = await call(api, 'GET', '/api/vipnet-coordinator.json');
+    expect(published.status).toBe(200);
+    expect(published.body).toEqual([expect.objectContaining({ cycle: '4', releaseDate: ga, eol: version.body.milestones.eol })]);
     const closed = await call(api, 'POST', `/v1/tickets/${ticketId}/close`, { key: DEV_ADMIN_KEY, body: { reason: 'solved' } });
     expect(closed.status).toBe(200);
     const events = await call(api, 'GET', `/v1/tickets/${ticketId}/events`, { key: DEV_ADMIN_KEY });
