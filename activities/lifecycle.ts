@@ -63,7 +63,7 @@ export async function planLifecycle(rules: RulesStore, input: PlanLifecycleInput
 /**
  * Appends a batch of lifecycle events, moves the version's read-model row forward and queues the
  * notices they cause for the version's licensees, in one transaction. Idempotent like the ticket
- * events: (workflow_id, seq) is unique, one outbox row per (event, licence).
+ * events: (workflow_id, seq) is unique, one outbox row per (event, customer and contact).
  */
 export async function persistLifecycleEvents(pool: Pool, events: LifecycleEventRecord[]): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
@@ -171,16 +171,18 @@ export function renderLifecycleNotice(event: LifecycleEventRecord, s: LifecycleS
 
 async function queueNotices(client: PoolClient, event: LifecycleEventRecord, s: LifecycleState): Promise<number[]> {
   const audience = event.notify!;
-  const { rows: licences } = await client.query<{ licence_id: string; customer_id: string; contact_email: string | null }>(
-    `SELECT licence_id, customer_id, contact_email FROM licences
-      WHERE product = $1 AND version = $2 AND ($3::text IS NULL OR minor = $3) ORDER BY licence_id`,
+  // Each customer once per contact address, however many licences it holds for this version.
+  const { rows: holders } = await client.query<{ customer_id: string; contact_email: string | null; licence_ids: string[] }>(
+    `SELECT customer_id, contact_email, array_agg(licence_id ORDER BY licence_id) AS licence_ids FROM licences
+      WHERE product = $1 AND version = $2 AND ($3::text IS NULL OR minor = $3)
+      GROUP BY customer_id, contact_email ORDER BY customer_id, contact_email`,
     [s.product, s.major, audience.minor ?? null],
   );
   const message = renderLifecycleNotice(event, s);
   const ids: number[] = [];
-  for (const licence of licences) {
-    const channel = licence.contact_email ? 'email' : 'none';
-    const key = `${event.workflowId}:${event.seq}:licence:${licence.licence_id}`;
+  for (const holder of holders) {
+    const channel = holder.contact_email ? 'email' : 'none';
+    const key = `${event.workflowId}:${event.seq}:customer:${holder.customer_id}:${holder.contact_email ?? ''}`;
     const { rows } = await client.query<{ id: string; status: string }>(
       `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
                                   subject, body, status, occurred_at)
@@ -193,14 +195,14 @@ async function queueNotices(client: PoolClient, event: LifecycleEventRecord, s: 
         event.seq,
         `lifecycle.${audience.event}`,
         channel,
-        licence.contact_email,
+        holder.contact_email,
         message.subject,
-        JSON.stringify({ ...message.body, customerId: licence.customer_id, licenceId: licence.licence_id }),
+        JSON.stringify({ ...message.body, customerId: holder.customer_id, licences: holder.licence_ids }),
         channel === 'none' ? 'unrouted' : 'pending',
         event.occurredAt,
       ],
     );
-    if (rows[0].status === 'pending') ids.push(Number(rows[0].id));
+    if (rows[0].status === 'pending' || rows[0].status === 'sending') ids.push(Number(rows[0].id));
   }
   // The vendor's account managers get a copy (email or webhook into their CRM): they reach customers with no licence on file.
   const { rows: routes } = await client.query<{ policy_id: string; channel: string; address: string }>(
@@ -218,7 +220,7 @@ async function queueNotices(client: PoolClient, event: LifecycleEventRecord, s: 
        RETURNING id, status`,
       [key, event.workflowId, event.seq, `lifecycle.${audience.event}`, route.channel, route.address, message.subject, JSON.stringify(message.body), event.occurredAt, route.policy_id],
     );
-    if (rows[0].status === 'pending') ids.push(Number(rows[0].id));
+    if (rows[0].status === 'pending' || rows[0].status === 'sending') ids.push(Number(rows[0].id));
   }
   return ids;
 }

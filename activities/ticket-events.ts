@@ -136,7 +136,8 @@ async function queueNotifications(client: PoolClient, event: TicketEventRecord, 
           route.policyId ?? null,
         ],
       );
-      if (rows[0].status === 'pending') ids.push(Number(rows[0].id));
+      // A retried write finds rows an earlier attempt may still hold: deliverNotifications waits out their lease.
+    if (rows[0].status === 'pending' || rows[0].status === 'sending') ids.push(Number(rows[0].id));
     }
   }
   return ids;

@@ -391,10 +391,12 @@ export const LifecyclePreviewSchema = z
 
 // ---- Products and their lifecycles -------------------------------------------------------------
 
+// No "-" in a major version: `lifecycle-<product>-<major>` must name one workflow (the product may contain "-").
+const major = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._]{0,39}$/, 'letters, digits, "." or "_"');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, ".", "_" or "-"');
 
 export const ProductParamsSchema = z.object({ product: slug }).strict();
-export const VersionParamsSchema = z.object({ product: slug, major: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/) }).strict();
+export const VersionParamsSchema = z.object({ product: slug, major: major }).strict();
 
 export const ProductRequestSchema = z
   .object({
@@ -408,7 +410,7 @@ export const ProductRequestSchema = z
 
 export const StartLifecycleRequestSchema = z
   .object({
-    major: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/).openapi({ example: '4' }),
+    major: major.openapi({ example: '4' }),
     ga: dateOnly.openapi({ example: '2027-02-15', description: 'General Availability: the start of sales.' }),
     eos: dateOnly.optional().openapi({ description: 'End of Sales, when already decided.' }),
   })
@@ -417,7 +419,7 @@ export const StartLifecycleRequestSchema = z
 
 export const lifecycleCommandSchemas = {
   'end-of-sales': z.object({ date: dateOnly, reason: text(2_000).optional() }).strict().openapi('SetEndOfSalesRequest'),
-  'next-major': z.object({ version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/), ga: dateOnly }).strict().openapi('AnnounceNextMajorRequest'),
+  'next-major': z.object({ version: major, ga: dateOnly }).strict().openapi('AnnounceNextMajorRequest'),
   'support-extension': z
     .object({ eoms: dateOnly.optional(), eol: dateOnly.optional(), reason: text(2_000) })
     .strict()
@@ -436,7 +438,7 @@ export const LicenceRequestSchema = z
     customerId: text(200),
     contractId: text(200).optional(),
     product: slug,
-    version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/).openapi({ description: 'The major version.' }),
+    version: major.openapi({ description: 'The major version.' }),
     minor: z.string().max(40).optional().openapi({ description: 'The minor release installed (ISPsystem 8.3 outdated notices).' }),
     contactEmail: z.email().optional(),
   })

@@ -129,11 +129,12 @@ export function supportedMinors(rule: MinorSupportRule | undefined, releases: re
   const ordered = releases.map((r, i) => ({ ...r, i })).sort((a, b) => (a.releasedOn === b.releasedOn ? a.i - b.i : a.releasedOn < b.releasedOn ? -1 : 1));
   if (!rule || rule.supported === 'all') return ordered.map((r) => r.version);
   const stable = ordered.filter((r) => r.kind === 'stable');
-  if (stable.length === 0) return [];
+  // No stable minor yet: nothing is outdated against it.
+  if (stable.length === 0) return ordered.map((r) => r.version);
   if (rule.supported === 'latestStable') return [stable[stable.length - 1].version];
-  const older = stable.length >= 2 ? stable[stable.length - 2] : stable[0];
-  const from = ordered.indexOf(older);
-  return ordered.filter((r, k) => k >= from && (r.kind === 'stable' ? stable.slice(-2).includes(r) : true)).map((r) => r.version);
+  const latestTwo = stable.slice(-2);
+  // "released no earlier than the previous to current stable version": by release date, ties included.
+  return ordered.filter((r) => (r.kind === 'stable' ? latestTwo.includes(r) : r.releasedOn >= latestTwo[0].releasedOn)).map((r) => r.version);
 }
 
 export type LifecyclePhase = 'announced' | 'pilot' | 'mainstream' | 'extended' | 'endOfLife';

@@ -428,7 +428,8 @@ export interface ExtendSupportCommand extends CommandBase {
 export interface RecordMinorReleaseCommand extends CommandBase {
   version: string;
   kind: 'stable' | 'regular';
-  releasedOn?: string;
+  /** The API fills in today in the product's zone when the caller gives none. */
+  releasedOn: string;
 }
 export interface RequestPilotCommand extends CommandBase {
   customerId: string;

@@ -74,7 +74,9 @@ function refuse(message: string, details?: Record<string, unknown>): never {
 /** Today's date in the zone, for validators (which are not replayed); handlers use the recorded plan's. */
 function todayIn(zone: string, at: number): string {
   try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}-${part('day')}`;
   } catch {
     return new Date(at).toISOString().slice(0, 10);
   }
@@ -190,14 +192,21 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
       const dueAt = plan.noticeDueAt[m];
       const sendOn = plan.milestones.notices.find((n) => n.milestone === m)?.sendOn;
       if (!date || !dueAt || !sendOn) continue;
-      const lastSent = state.notices.filter((n) => n.milestone === m && n.sentAt).at(-1);
+      const sent = state.notices.filter((n) => n.milestone === m && n.sentAt);
+      const lastSent = sent.at(-1);
       state.notices = state.notices.filter((n) => n.milestone !== m || n.sentAt !== undefined);
       if (!lastSent) {
         // A version registered after a milestone passed: that milestone needs no notice any more.
         if (registering && reached(m)) continue;
         state.notices.push({ milestone: m, kind: 'advance', date, sendOn, dueAt });
-      } else if (lastSent.date !== date) {
+        continue;
+      }
+      if (lastSent.date !== date) {
         state.notices.push({ milestone: m, kind: 'changed', date, previousDate: lastSent.date, sendOn: plan.today, dueAt: iso(now()) });
+      }
+      // Moved later, the milestone is announced again six months before its new date.
+      if (!sent.some((n) => n.kind === 'advance' && n.date === date) && Date.parse(dueAt) > now()) {
+        state.notices.push({ milestone: m, kind: 'advance', date, sendOn, dueAt });
       }
     }
   };
@@ -383,6 +392,7 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
 
   const checkMinor = (c: { version: string; kind: string; releasedOn?: string }) => {
     if (state.phase === 'endOfLife') refuse(`${state.productName} ${state.major} has reached End of Life`);
+    if (!c.releasedOn || !/^\d{4}-\d{2}-\d{2}$/.test(c.releasedOn)) refuse('a minor release names its release date (releasedOn, YYYY-MM-DD)');
     if (state.minors.some((m) => m.version === c.version)) refuse(`minor release ${c.version} is already recorded`);
   };
   setHandler(
@@ -392,7 +402,7 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
         fireDue();
         checkMinor(c);
         updatesThisRun += 1;
-        const releasedOn = c.releasedOn ?? todayIn(state.zone, now());
+        const releasedOn = c.releasedOn;
         const before = state.supportedMinors;
         state.minors.push({ version: c.version, kind: c.kind, releasedOn });
         state.supportedMinors = supportedMinors(state.minorRule, state.minors);
@@ -453,6 +463,7 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
   // ---- Main loop: one timer on the next notice or phase change ------------------------------------
 
   if (carried?.undelivered?.length) deliver(carried.undelivered);
+  publish(); // a continued run shows its phase and dates in the UI before its next event
   for (;;) {
     await exclusive(flush);
     if (state.phase === 'endOfLife' && state.notices.every((n) => n.sentAt)) break;

@@ -23,7 +23,7 @@ import {
   type LifecycleState,
   type StartLifecycleInput,
 } from '../../workflows/definitions';
-import { allow, assertCustomerScope } from '../auth';
+import { allow, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
 import {
   LicenceRequestSchema,
@@ -60,6 +60,12 @@ const updates = {
   'pilot-requests': requestPilotUpdate,
 } as const;
 
+/** A customer sees its own pilot requests, not other customers'. */
+function forCaller(principal: Principal, state: LifecycleState): LifecycleState {
+  if (principal.role !== 'customer') return state;
+  return { ...state, pilots: state.pilots.filter((p) => p.customerId === principal.customerId) };
+}
+
 /**
  * Products and their major versions' lifecycles: managers register a product and start a version's
  * lifecycle workflow, then move its milestones and record minor releases through Updates whose
@@ -89,10 +95,22 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
       if (typeof v.zone === 'string' && !isValidZone(v.zone)) issues.push({ pointer: '/zone', detail: `unknown time zone "${v.zone}"` });
       return issues;
     });
-    const { rows: versions } = await pool.query<{ policy_id: string }>('SELECT DISTINCT policy_id FROM product_versions WHERE product = $1', [product]);
+    const { rows: versions } = await pool.query<{ policy_id: string; zone: string | null }>(
+      "SELECT DISTINCT policy_id, snapshot->>'zone' AS zone FROM product_versions WHERE product = $1",
+      [product],
+    );
+    // Running lifecycles keep the policy and zone they started with: the published dates must not shift under them.
     if (versions.some((v) => v.policy_id !== body.policyId)) {
       throw problems.conflict(`${product} has versions under policy ${versions[0].policy_id}; its policy cannot change.`);
     }
+    if (versions.some((v) => v.zone !== null && v.zone !== body.zone)) {
+      throw problems.conflict(`${product} has versions whose dates are days in ${versions.find((v) => v.zone !== body.zone)!.zone}; its zone cannot change.`);
+    }
+    const { rows: sameName } = await pool.query<{ product: string }>(
+      'SELECT product FROM products WHERE policy_id = $1 AND lower(name) = lower($2) AND product <> $3',
+      [body.policyId, body.name, product],
+    );
+    if (sameName[0]) throw problems.conflict(`Product ${sameName[0].product} is already called "${body.name}" under ${body.policyId}.`, { product: sameName[0].product });
     const { rows } = await pool.query<ProductRow & { created: boolean }>(
       `INSERT INTO products (product, name, policy_id, zone, link) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (product) DO UPDATE SET name = EXCLUDED.name, policy_id = EXCLUDED.policy_id, zone = EXCLUDED.zone,
@@ -128,10 +146,10 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
       throw err;
     }
     if (body.eos) {
-      // A past End of Sales is history being recorded; one in the next six months would break the notice promise.
+      // A past End of Sales is history being recorded; one from today to six months ahead would break the notice promise.
       const today = formatDate(localDateOf(p.zone, Date.now()));
       const earliest = earliestMilestoneDate(today, policy.lifecycle?.noticeMonths ?? 6);
-      if (body.eos > today && body.eos < earliest) {
+      if (body.eos >= today && body.eos < earliest) {
         throw problems.conflict(`End of Sales ${body.eos} is less than six months away: customers are told six months ahead; the earliest allowed date is ${earliest}`, {
           earliestAllowed: earliest,
         });
@@ -182,7 +200,7 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
 
   router.get('/products/:product/versions/:major', allow('customer', 'engineer'), async (req, res) => {
     const { product, major } = parse(VersionParamsSchema, req.params, 'path');
-    res.json(await readVersion(product, major));
+    res.json(forCaller(req.principal!, await readVersion(product, major)));
   });
 
   router.get('/products/:product/versions/:major/events', allow('engineer'), async (req, res) => {
@@ -203,10 +221,15 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
       const { product, major } = parse(VersionParamsSchema, req.params, 'path');
       const body = parse(lifecycleCommandSchemas[name], req.body ?? {}, 'request body') as Record<string, unknown>;
       if (name === 'pilot-requests') assertCustomerScope(req.principal!, body.customerId as string);
+      if (name === 'minor-releases' && body.releasedOn === undefined) {
+        // Today in the product's zone: the workflow takes the date as given (no time-zone data in workflow code).
+        const { rows } = await pool.query<{ zone: string }>('SELECT zone FROM products WHERE product = $1', [product]);
+        body.releasedOn = formatDate(localDateOf(rows[0]?.zone ?? 'UTC', Date.now()));
+      }
       const workflowId = lifecycleWorkflowId(product, major);
       try {
         const state = await client.workflow.getHandle(workflowId).executeUpdate(updates[name].name, { args: [{ ...body, by: actorOf(req.principal!) }] });
-        res.json(state);
+        res.json(forCaller(req.principal!, state as LifecycleState));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           await readVersion(product, major); // 404 when there is no such lifecycle

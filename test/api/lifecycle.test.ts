@@ -37,6 +37,9 @@ describe('products and version lifecycles over HTTP', () => {
     expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/policyId', '/zone']);
     expect((await put('/v1/products/Upper', { name: 'X', policyId: 'infotecs' })).status).toBe(400);
     expect((await put('/v1/products/x', { name: 'X', policyId: 'infotecs' }, customerKey)).status).toBe(403);
+    const sameName = await put('/v1/products/coordinator', { name: 'vipnet coordinator', policyId: 'infotecs' });
+    expect(sameName.status).toBe(409);
+    expect(sameName.body.product).toBe('vipnet-coordinator');
   });
 
   it('starts a lifecycle: the 5-year floor holds, the next major moves EOMS later, an early EOS is refused with the earliest date', async () => {
@@ -48,6 +51,10 @@ describe('products and version lifecycles over HTTP', () => {
     expect(started.body).toMatchObject({ phase: 'announced', milestones: { eos: plus(ga, 6), eoms: plus(ga, 48), eol: plus(ga, 60), provisional: true } });
     expect((await post('/v1/products/vipnet-coordinator/versions', { major: '4', ga })).status).toBe(409);
     expect((await post('/v1/products/nothing/versions', { major: '1', ga })).status).toBe(404);
+    // A "-" in a major would make `lifecycle-<product>-<major>` ambiguous.
+    expect((await post('/v1/products/vipnet-coordinator/versions', { major: 'client-4', ga })).status).toBe(400);
+    // End of Sales today: its notice would be six months late.
+    expect((await post('/v1/products/vipnet-coordinator/versions', { major: '8', ga: plus(today, -12), eos: today })).status).toBe(409);
     const badDate = await post('/v1/products/vipnet-coordinator/versions', { major: '9', ga, eos: plus(ga, -1) });
     expect(badDate.status).toBe(400);
     expect(badDate.body.errors[0].pointer).toBe('/eos');
@@ -87,15 +94,21 @@ describe('products and version lifecycles over HTTP', () => {
     expect(pilot.body.phase).toBe('pilot');
     expect((await post('/v1/products/vipnet-coordinator/versions/4/end-of-sales', { date: plus(ga, 50) }, customerKey)).status).toBe(403);
 
+    expect((await post('/v1/products/vipnet-coordinator/versions/4/pilot-requests', { customerId: 'globex' })).status).toBe(200);
     const live = await get('/v1/products/vipnet-coordinator/versions/4', customerKey);
     expect(live.status).toBe(200);
     expect(live.body).toMatchObject({ phase: 'pilot', nextMajor: { version: '5' } });
+    // A customer sees its own pilot request only; staff see all.
+    expect(live.body.pilots.map((p: { customerId: string }) => p.customerId)).toEqual(['acme']);
+    expect((await get('/v1/products/vipnet-coordinator/versions/4')).body.pilots.map((p: { customerId: string }) => p.customerId)).toEqual(['acme', 'globex']);
     const events = await get('/v1/products/vipnet-coordinator/versions/4/events');
     expect(events.body.items.map((e: { type: string }) => e.type)).toEqual([
-      'registered', 'endOfSalesSet', 'milestonesChanged', 'nextMajorAnnounced', 'milestonesChanged', 'supportExtended', 'milestonesChanged', 'pilotRequested',
+      'registered', 'endOfSalesSet', 'milestonesChanged', 'nextMajorAnnounced', 'milestonesChanged', 'supportExtended', 'milestonesChanged', 'pilotRequested', 'pilotRequested',
     ]);
     expect((await get('/v1/products/vipnet-coordinator/versions/77')).status).toBe(404);
     await recordHistory(ll.env.client.workflow.getHandle('lifecycle-vipnet-coordinator-4'), 'lifecycle-milestone-changes');
+    // Its versions' dates are days in Moscow: the zone no longer changes.
+    expect((await put('/v1/products/vipnet-coordinator', { name: 'ViPNet Coordinator', policyId: 'infotecs', zone: 'UTC' })).status).toBe(409);
     const list = await get('/v1/products');
     expect(list.body.items).toEqual([expect.objectContaining({ product: 'vipnet-coordinator', versions: [{ version: '4', phase: 'pilot' }] })]);
   });
@@ -142,6 +155,8 @@ describe('products and version lifecycles over HTTP', () => {
       expect(r.status).toBe(200);
     }
     expect((await post('/v1/products/vmmanager/versions/6/minor-releases', { version: '6.3', kind: 'stable' })).status).toBe(409);
+    const undated = await post('/v1/products/vmmanager/versions/6/minor-releases', { version: '6.3.1', kind: 'regular' });
+    expect(undated.body.minors.at(-1)).toEqual({ version: '6.3.1', kind: 'regular', releasedOn: formatDate(localDateOf('UTC', await ll.env.currentTimeMs())) });
     const licence = await put('/v1/licences/LIC-1', { customerId: 'acme', product: 'vmmanager', version: '6', minor: '6.1', contactEmail: 'ops@acme.example' });
     expect(licence.status).toBe(201);
     expect((await get('/v1/licences?product=vmmanager')).body.items).toEqual([

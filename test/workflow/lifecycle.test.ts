@@ -63,6 +63,8 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     const ga = await monthsFromNow(ll, ZONE, 3);
     const eos = plusMonths(ga, 30);
     await licence('L-1', 'vipnet-coordinator', '4');
+    // A second licence of the same customer and contact: still one notice each time.
+    await ll.db.pool.query(`INSERT INTO licences (licence_id, customer_id, product, version, contact_email) VALUES ('L-1b', 'customer-L-1', 'vipnet-coordinator', '4', 'L-1@customers.example')`);
     await ll.db.pool.query(`INSERT INTO products (product, name, policy_id, zone) VALUES ('vipnet-coordinator', 'ViPNet Coordinator', 'infotecs', $1)`, [ZONE]);
     /** The public feed (no key): the endoflife.date v1 release, and the iCalendar feed's dates. */
     const feed = async () => {
@@ -133,6 +135,9 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     expect(changed).toMatchObject({ milestone: 'eoms', date: plusMonths(ga, 70), previousDate: plusMonths(ga, 48) });
     expect(Date.parse(changed.sentAt!) - announcedAt).toBeLessThan(60_000);
     // The EOL notice had not gone out: it moves with its milestone, no "changed" notice needed.
+    expect(s.notices.filter((n) => n.milestone === 'eoms' && !n.sentAt)).toEqual([
+      { milestone: 'eoms', kind: 'advance', date: plusMonths(ga, 70), sendOn: plusMonths(ga, 64), dueAt: startOfDay(ZONE, plusMonths(ga, 64)) },
+    ]);
     expect(s.notices.filter((n) => n.milestone === 'eol')).toEqual([
       { milestone: 'eol', kind: 'advance', date: plusMonths(ga, 82), sendOn: plusMonths(ga, 76), dueAt: startOfDay(ZONE, plusMonths(ga, 76)) },
     ]);
@@ -155,6 +160,8 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
       ['eos', 'advance', eos, sec(startOfDay(ZONE, plusMonths(ga, 24)))],
       ['eoms', 'advance', plusMonths(ga, 48), sec(startOfDay(ZONE, plusMonths(ga, 42)))],
       ['eoms', 'changed', plusMonths(ga, 70), sec(changed.sentAt)],
+      // Moved later, EOMS is announced again six months before its new date.
+      ['eoms', 'advance', plusMonths(ga, 70), sec(startOfDay(ZONE, plusMonths(ga, 64)))],
       ['eol', 'advance', plusMonths(ga, 82), sec(startOfDay(ZONE, plusMonths(ga, 76)))],
     ]);
     const reached = events.filter((e) => e.type === 'milestoneReached').map((e) => [e.data.milestone, e.data.phase, sec(e.at)]);
@@ -172,12 +179,12 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
       `SELECT event_type, count(*)::int AS n FROM notifications WHERE workflow_id = $1 AND address = 'L-1@customers.example' GROUP BY event_type ORDER BY event_type`,
       [handle.workflowId],
     );
-    expect(mail).toEqual([{ event_type: 'lifecycle.milestone', n: 4 }, { event_type: 'lifecycle.notice', n: 4 }]);
+    expect(mail).toEqual([{ event_type: 'lifecycle.milestone', n: 4 }, { event_type: 'lifecycle.notice', n: 5 }]);
     const { rows: copies } = await ll.db.pool.query(
       `SELECT count(*)::int AS n, count(DISTINCT idempotency_key)::int AS keys FROM notifications WHERE workflow_id = $1 AND role = 'accountManager' AND status = 'recorded'`,
       [handle.workflowId],
     );
-    expect(copies[0]).toEqual({ n: 8, keys: 8 });
+    expect(copies[0]).toEqual({ n: 9, keys: 9 });
     const { rows: version } = await ll.db.pool.query('SELECT phase, eoms::text, eol::text, supported_until FROM product_versions WHERE workflow_id = $1', [handle.workflowId]);
     expect(version[0]).toMatchObject({ phase: 'endOfLife', eoms: plusMonths(ga, 70), eol: plusMonths(ga, 82) });
     expect(version[0].supported_until.toISOString()).toBe(startOfNextDay(plusMonths(ga, 82)));
@@ -230,7 +237,7 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     started.push(h);
     const firstRun = (await h.describe()).runId;
     for (let i = 1; i <= 40; i += 1) {
-      await h.executeUpdate(recordMinorReleaseUpdate, { args: [{ by: manager, version: `6.${i}`, kind: i % 2 ? 'stable' : 'regular', releasedOn: ga }] });
+      await h.executeUpdate(recordMinorReleaseUpdate, { args: [{ by: manager, version: `6.${i}`, kind: i % 2 ? 'stable' : 'regular', releasedOn: plusMonths('2020-01-01', i) }] });
     }
     const s = await h.query(getLifecycleQuery);
     expect(s.minors).toHaveLength(40);

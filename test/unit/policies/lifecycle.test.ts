@@ -110,6 +110,13 @@ describe('lifecycle rules the workflow and the API share', () => {
     const next = [...releases, { version: '6.5', kind: 'stable' as const, releasedOn: '2026-05-10' }];
     expect(supportedMinors(rule, next)).toEqual(['6.3', '6.4', '6.5']);
     expect(supportedMinors(rule, [])).toEqual([]);
+    // Before the first stable minor, every regular minor is current; a regular minor released the same day as the older stable counts.
+    expect(supportedMinors(rule, [{ version: '6.0.1', kind: 'regular', releasedOn: '2026-01-01' }])).toEqual(['6.0.1']);
+    expect(supportedMinors(rule, [
+      { version: '6.0.9', kind: 'regular', releasedOn: '2026-03-10' },
+      ...releases,
+      { version: '6.5', kind: 'stable', releasedOn: '2026-05-10' },
+    ])).toEqual(['6.0.9', '6.3', '6.4', '6.5']);
   });
 
   it('ISPsystem 8.1.2: DNSmanager supports the latest stable minor only', () => {
