@@ -247,6 +247,7 @@ async function main(): Promise<void> {
       '',
       `History per run: the seven-year scenario stays in one run of ${lifecycle[0].events.join('+')} events; a minor release recorded every month from GA to End of Life (GA + 5 years: ${minors.updates} Updates, ${(minors.wallMs / 1000).toFixed(1)} s) continued as new into ${minors.runs.length} runs of ${minors.runs.join(', ')} events (goal ≤ 200 per run: ${Math.max(...minors.runs, ...lifecycle.flatMap((r) => r.events)) <= 200 ? 'met' : 'not met'}). A run continues as new past 120 events, at the next quiet point.`,
       '',
+      '',
     ].join('\n');
     process.stdout.write(`${section}\n`);
     if (RUNS >= FULL_RUNS) {
