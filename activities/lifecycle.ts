@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Pool, PoolClient } from 'pg';
+import { withTransaction, type Pool, type PoolClient } from '../common/db';
+import { enqueueNotification, routedAddresses, type Route } from './notifications';
 import type { RulesStore } from '../common/rules';
 import {
   earliestMilestoneDate,
@@ -67,9 +68,7 @@ export async function planLifecycle(rules: RulesStore, input: PlanLifecycleInput
  */
 export async function persistLifecycleEvents(pool: Pool, events: LifecycleEventRecord[]): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO lifecycle_events (workflow_id, product, version, seq, type, occurred_at, actor_kind, actor_id, data)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[])
@@ -93,14 +92,8 @@ export async function persistLifecycleEvents(pool: Pool, events: LifecycleEventR
     for (const event of events) {
       if (event.notify && snapshot) deliveries.push(...(await queueNotices(client, event, snapshot)));
     }
-    await client.query('COMMIT');
     return { deliveries };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function upsertVersion(client: PoolClient, seq: number, s: LifecycleState): Promise<void> {
@@ -179,48 +172,30 @@ async function queueNotices(client: PoolClient, event: LifecycleEventRecord, s: 
     [s.product, s.major, audience.minor ?? null],
   );
   const message = renderLifecycleNotice(event, s);
+  const entry = (key: string, role: 'customer' | 'accountManager', route: Route | null, body: Record<string, unknown>) =>
+    enqueueNotification(client, {
+      key: `${event.workflowId}:${event.seq}:${key}`,
+      ticketId: null,
+      workflowId: event.workflowId,
+      eventSeq: event.seq,
+      eventType: `lifecycle.${audience.event}`,
+      role,
+      route,
+      subject: message.subject,
+      body,
+      occurredAt: event.occurredAt,
+    });
   const ids: number[] = [];
   for (const holder of holders) {
-    const channel = holder.contact_email ? 'email' : 'none';
-    const key = `${event.workflowId}:${event.seq}:customer:${holder.customer_id}:${holder.contact_email ?? ''}`;
-    const { rows } = await client.query<{ id: string; status: string }>(
-      `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
-                                  subject, body, status, occurred_at)
-       VALUES ($1, NULL, $2, $3, $4, 'customer', $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
-       RETURNING id, status`,
-      [
-        key,
-        event.workflowId,
-        event.seq,
-        `lifecycle.${audience.event}`,
-        channel,
-        holder.contact_email,
-        message.subject,
-        JSON.stringify({ ...message.body, customerId: holder.customer_id, licences: holder.licence_ids }),
-        channel === 'none' ? 'unrouted' : 'pending',
-        event.occurredAt,
-      ],
-    );
-    if (rows[0].status === 'pending' || rows[0].status === 'sending') ids.push(Number(rows[0].id));
+    const route: Route | null = holder.contact_email ? { channel: 'email', address: holder.contact_email } : null;
+    const body = { ...message.body, customerId: holder.customer_id, licences: holder.licence_ids };
+    const id = await entry(`customer:${holder.customer_id}:${holder.contact_email ?? ''}`, 'customer', route, body);
+    if (id !== undefined) ids.push(id);
   }
   // The vendor's account managers get a copy (email or webhook into their CRM): they reach customers with no licence on file.
-  const { rows: routes } = await client.query<{ policy_id: string; channel: string; address: string }>(
-    `SELECT policy_id, channel, address FROM notification_routes WHERE role = 'accountManager' AND policy_id IN ($1, '*') ORDER BY policy_id = '*', channel, address`,
-    [s.policyId],
-  );
-  const specific = routes.filter((r) => r.policy_id !== '*');
-  for (const route of specific.length > 0 ? specific : routes) {
-    const key = `${event.workflowId}:${event.seq}:accountManager:${route.channel}:${route.address}`;
-    const { rows } = await client.query<{ id: string; status: string }>(
-      `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
-                                  subject, body, status, occurred_at, route_policy_id)
-       VALUES ($1, NULL, $2, $3, $4, 'accountManager', $5, $6, $7, $8, 'pending', $9, $10)
-       ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
-       RETURNING id, status`,
-      [key, event.workflowId, event.seq, `lifecycle.${audience.event}`, route.channel, route.address, message.subject, JSON.stringify(message.body), event.occurredAt, route.policy_id],
-    );
-    if (rows[0].status === 'pending' || rows[0].status === 'sending') ids.push(Number(rows[0].id));
+  for (const route of await routedAddresses(client, 'accountManager', s.policyId)) {
+    const id = await entry(`accountManager:${route.channel}:${route.address}`, 'accountManager', route, message.body);
+    if (id !== undefined) ids.push(id);
   }
   return ids;
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { RecipientRole } from '../policies/index';
 import type { TicketEventRecord, TicketState } from '../workflows/definitions';
 
@@ -64,6 +64,69 @@ export function renderNotification(event: TicketEventRecord, ticket: TicketState
       event: { type: event.type, actor: event.actor, data: event.data },
     },
   };
+}
+
+export interface Route {
+  channel: 'email' | 'webhook' | 'page';
+  address: string;
+  /** The routes row's policy id ('*' or a policy), whose secret signs a webhook; absent for a ticket's own contacts. */
+  policyId?: string;
+}
+
+/** The routes table's addresses for a role under a policy: the policy's own routes replace the catch-all ('*') ones. */
+export async function routedAddresses(client: PoolClient, role: RecipientRole, policyId: string): Promise<Route[]> {
+  const { rows } = await client.query<{ policy_id: string; channel: Route['channel']; address: string }>(
+    `SELECT policy_id, channel, address FROM notification_routes
+      WHERE role = $1 AND policy_id IN ($2, '*') ORDER BY policy_id = '*', channel, address`,
+    [role, policyId],
+  );
+  const specific = rows.filter((r) => r.policy_id !== '*');
+  return (specific.length > 0 ? specific : rows).map((r) => ({ channel: r.channel, address: r.address, policyId: r.policy_id }));
+}
+
+export interface OutboxEntry {
+  /** Once per key: a retried write queues nothing twice. */
+  key: string;
+  ticketId: string | null;
+  workflowId: string;
+  eventSeq: number;
+  eventType: string;
+  role: RecipientRole;
+  /** Null: nobody to send to; the row is kept as `unrouted`. */
+  route: Route | null;
+  subject: string;
+  body: Record<string, unknown>;
+  occurredAt: string;
+}
+
+/**
+ * Queues one outbox row and returns its id while it still awaits delivery: pending, or held by an
+ * earlier attempt (a retried write) whose claim deliverNotifications waits out.
+ */
+export async function enqueueNotification(client: PoolClient, e: OutboxEntry): Promise<number | undefined> {
+  const { rows } = await client.query<{ id: string; status: string }>(
+    `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
+                                subject, body, status, occurred_at, route_policy_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+     RETURNING id, status`,
+    [
+      e.key,
+      e.ticketId,
+      e.workflowId,
+      e.eventSeq,
+      e.eventType,
+      e.role,
+      e.route?.channel ?? 'none',
+      e.route?.address ?? null,
+      e.subject,
+      JSON.stringify(e.body),
+      e.route ? 'pending' : 'unrouted',
+      e.occurredAt,
+      e.route?.policyId ?? null,
+    ],
+  );
+  return rows[0].status === 'pending' || rows[0].status === 'sending' ? Number(rows[0].id) : undefined;
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, the scheme Stripe-style receivers verify. */

@@ -1,7 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
+import { withTransaction, type Pool, type PoolClient } from '../common/db';
 import type { RecipientRole } from '../policies/index';
 import type { TicketEventRecord, TicketState } from '../workflows/definitions';
-import { renderNotification } from './notifications';
+import { enqueueNotification, renderNotification, routedAddresses, type Route } from './notifications';
 
 /**
  * Appends a batch of ticket events, brings the tickets read-model row up to date and queues the
@@ -11,9 +11,7 @@ import { renderNotification } from './notifications';
  */
 export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[]): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO ticket_events (workflow_id, ticket_id, seq, type, occurred_at, actor_kind, actor_id, data)
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[])
@@ -37,14 +35,8 @@ export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[
       if (!event.notify) continue;
       deliveries.push(...(await queueNotifications(client, event, snapshot ?? event.snapshot)));
     }
-    await client.query('COMMIT');
     return { deliveries };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function upsertReadModel(client: PoolClient, workflowId: string, seq: number, s: TicketState): Promise<void> {
@@ -82,25 +74,11 @@ async function upsertReadModel(client: PoolClient, workflowId: string, seq: numb
   );
 }
 
-interface Route {
-  channel: 'email' | 'webhook' | 'page';
-  address: string;
-  /** The routes row's policy id ('*' or a policy); absent for the ticket's own contacts. */
-  policyId?: string;
-}
-
 /** Where a role's notifications go: the ticket's own contacts first, then the routes table. */
 async function routesFor(client: PoolClient, role: RecipientRole, ticket: TicketState): Promise<Route[]> {
   if (role === 'customer' && ticket.contact?.email) return [{ channel: 'email', address: ticket.contact.email }];
   if (role === 'assignee' && ticket.assignee?.email) return [{ channel: 'email', address: ticket.assignee.email }];
-  const { rows } = await client.query<{ policy_id: string; channel: Route['channel']; address: string }>(
-    `SELECT policy_id, channel, address FROM notification_routes
-      WHERE role = $1 AND policy_id IN ($2, '*') ORDER BY policy_id = '*', channel, address`,
-    [role, ticket.policyId],
-  );
-  // A policy's own routes replace the catch-all ones.
-  const specific = rows.filter((r) => r.policy_id !== '*');
-  return (specific.length > 0 ? specific : rows).map((r) => ({ channel: r.channel, address: r.address, policyId: r.policy_id }));
+  return routedAddresses(client, role, ticket.policyId);
 }
 
 async function queueNotifications(client: PoolClient, event: TicketEventRecord, ticket: TicketState): Promise<number[]> {
@@ -110,34 +88,20 @@ async function queueNotifications(client: PoolClient, event: TicketEventRecord, 
     // Nobody assigned yet: the assignee's notices go to support management, so they reach someone.
     if (routes.length === 0 && role === 'assignee') routes = await routesFor(client, 'supportManagement', ticket);
     const message = renderNotification(event, ticket, role);
-    const targets: Array<Route | { channel: 'none'; address: null; policyId?: undefined }> =
-      routes.length > 0 ? routes : [{ channel: 'none', address: null }];
-    for (const route of targets) {
-      const key = `${event.workflowId}:${event.seq}:${role}:${route.channel}:${route.address ?? ''}`;
-      const { rows } = await client.query<{ id: string; status: string }>(
-        `INSERT INTO notifications (idempotency_key, ticket_id, workflow_id, event_seq, event_type, role, channel, address,
-                                    subject, body, status, occurred_at, route_policy_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
-         RETURNING id, status`,
-        [
-          key,
-          event.ticketId,
-          event.workflowId,
-          event.seq,
-          event.notify!.event,
-          role,
-          route.channel,
-          route.address,
-          message.subject,
-          JSON.stringify(message.body),
-          route.channel === 'none' ? 'unrouted' : 'pending',
-          event.occurredAt,
-          route.policyId ?? null,
-        ],
-      );
-      // A retried write finds rows an earlier attempt may still hold: deliverNotifications waits out their lease.
-    if (rows[0].status === 'pending' || rows[0].status === 'sending') ids.push(Number(rows[0].id));
+    for (const route of routes.length > 0 ? routes : [null]) {
+      const id = await enqueueNotification(client, {
+        key: `${event.workflowId}:${event.seq}:${role}:${route?.channel ?? 'none'}:${route?.address ?? ''}`,
+        ticketId: event.ticketId,
+        workflowId: event.workflowId,
+        eventSeq: event.seq,
+        eventType: event.notify!.event,
+        role,
+        route,
+        subject: message.subject,
+        body: message.body,
+        occurredAt: event.occurredAt,
+      });
+      if (id !== undefined) ids.push(id);
     }
   }
   return ids;

@@ -40,20 +40,12 @@ import {
   type StartLifecycleInput,
 } from './definitions';
 import { NextDueAtKey, PolicyIdKey, ProductKey } from './search-attributes';
+import { delivery, untilDone } from './activity-options';
 
-// The same retry stance as the ticket: a database outage delays a lifecycle, it never fails one.
-const { planLifecycle } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [INVALID_LIFECYCLE_INPUT] },
-});
-const { persistLifecycleEvents } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-const { deliverNotifications } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+// The same stance as the ticket: a database outage delays a lifecycle, it never fails one.
+const { planLifecycle } = proxyLocalActivities<Activities>(untilDone([INVALID_LIFECYCLE_INPUT]));
+const { persistLifecycleEvents } = proxyLocalActivities<Activities>(untilDone());
+const { deliverNotifications } = proxyActivities<Activities>(delivery);
 
 /** A run continues as new past this many history events: a lifecycle's runs stay under 200. */
 const MAX_HISTORY_EVENTS = 120;

@@ -65,24 +65,13 @@ import {
   SlaBreachedKey,
   TicketStatusKey,
 } from './search-attributes';
+import { delivery, untilDone } from './activity-options';
 
-// Deadlines and persistence are local activities: each is one marker event in history, which keeps
-// a typical ticket's history short. Both retry for as long as it takes (a database outage of an
-// hour delays them, it never fails a ticket); the SDK turns long backoffs into durable timers.
-const { computeTargets } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [INVALID_TICKET_INPUT] },
-});
-const { persistTicketEvents } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-// Persistence makes the first delivery attempt itself; what it could not send goes through this
-// regular activity, so a webhook that is down is retried by Temporal, for days.
-const { deliverNotifications } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes', // a few recipients at up to 10 s each; the rows' claim lease is 6 minutes
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+// Deadlines and persistence are local activities (one marker event each keeps a typical ticket's
+// history short); notifications that fail inline are retried by a regular activity.
+const { computeTargets } = proxyLocalActivities<Activities>(untilDone([INVALID_TICKET_INPUT]));
+const { persistTicketEvents } = proxyLocalActivities<Activities>(untilDone());
+const { deliverNotifications } = proxyActivities<Activities>(delivery);
 
 /** What a ticket carries into its next run when it continues as new. */
 export interface TicketCarry {
