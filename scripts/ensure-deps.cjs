@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Runs before `npm test` and `npm run dev` (pre-scripts), with plain Node and no dependencies:
 // on a fresh clone, or after package.json or package-lock.json changed, installs the locked packages.
-// `npm install`, not `npm ci`: the registry reached here lacks some other platforms' optional
-// binaries (e.g. @swc/core-darwin-arm64), so the lock cannot list them and `npm ci` refuses it;
-// `npm install` installs exactly the locked versions and leaves the lock unchanged.
+// `npm ci`: a clean install of exactly the lock, which lists every platform's optional packages,
+// so it never rewrites package-lock.json (the first `npm test` leaves the work tree clean).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,13 +22,11 @@ function stale() {
 
 const reason = stale();
 if (reason) {
-  process.stderr.write(`[lifeline] ${reason}: running npm install\n`);
-  const npm = process.env.npm_execpath
-    ? [process.execPath, [process.env.npm_execpath]]
-    : ['npm', []];
-  const result = spawnSync(npm[0], [...npm[1], 'install', '--no-fund', '--no-audit'], { cwd: root, stdio: 'inherit' });
+  process.stderr.write(`[lifeline] ${reason}: running npm ci\n`);
+  const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
+  const result = spawnSync(npm[0], [...npm[1], 'ci', '--no-fund', '--no-audit'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    process.stderr.write('[lifeline] npm install failed; see above\n');
+    process.stderr.write('[lifeline] npm ci failed; see above\n');
     process.exit(result.status ?? 1);
   }
 }

@@ -86,7 +86,7 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^FROM node:20[\w.-]* AS build$/m);
     expect(dockerfile).toMatch(/RUN npm run build/);
     expect(dockerfile).toMatch(/cp -r db\/migrations dist\/db\/migrations/);
-    expect(dockerfile).toMatch(/npm install --omit=dev/);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
     const commands = [services['lifeline-api'].command, services['lifeline-worker'].command].map((c: string[]) => c[1]);
     expect(commands).toEqual(['dist/api/main.js', 'dist/worker/main.js']);
