@@ -31,15 +31,27 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process'], message: 'Workflows are deterministic: no Node APIs.' },
-            { group: ['pg', 'luxon', 'express', '@temporalio/client', '@temporalio/activity', '@temporalio/worker'], message: 'Only @temporalio/workflow, @temporalio/common, policies/ types and pure helpers in workflows.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process'],
+              message: 'Workflows are deterministic: no Node APIs.',
+            },
+            {
+              group: ['pg', 'luxon', 'express', '@temporalio/client', '@temporalio/activity', '@temporalio/worker'],
+              message: 'Only @temporalio/workflow, @temporalio/common, policies/ types and pure helpers in workflows.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Use uuid4() or workflow randomness.' },
-        { selector: 'ImportDeclaration[source.value=/\\.\\.\\/activities/][importKind!="type"]', message: 'Import only activity types into workflows.' },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Use uuid4() or workflow randomness.',
+        },
+        {
+          selector: 'ImportDeclaration[source.value=/\\.\\.\\/activities/][importKind!="type"]',
+          message: 'Import only activity types into workflows.',
+        },
       ],
     },
   },
@@ -47,7 +59,10 @@ export default tseslint.config(
     // policies/ stays pure: no I/O, no host clock.
     files: ['policies/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'pg', 'express', '@temporalio/*'], message: 'policies/ is pure.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', 'fs', 'pg', 'express', '@temporalio/*'], message: 'policies/ is pure.' }] },
+      ],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'policies/ never reads the host clock.' }],
     },
   },

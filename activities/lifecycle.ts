@@ -133,7 +133,7 @@ async function upsertVersion(client: PoolClient, seq: number, s: LifecycleState)
 export function renderLifecycleNotice(event: LifecycleEventRecord, s: LifecycleState) {
   const d = event.data as Record<string, string | undefined>;
   const version = `${s.productName} ${s.major}`;
-  const name = d.milestone ? milestoneNames[d.milestone as Milestone] ?? d.milestone : '';
+  const name = d.milestone ? (milestoneNames[d.milestone as Milestone] ?? d.milestone) : '';
   const subject =
     event.type === 'noticeSent' && d.kind === 'changed'
       ? `${version}: ${name} moved from ${d.previousDate} to ${d.date}`
@@ -155,7 +155,13 @@ export function renderLifecycleNotice(event: LifecycleEventRecord, s: LifecycleS
       occurredAt: event.occurredAt,
       phase: s.phase,
       zone: s.zone,
-      milestones: { ga: s.inputs.ga, eos: s.milestones.eos ?? null, eoms: s.milestones.eoms ?? null, eol: s.milestones.eol ?? null, provisional: s.milestones.provisional },
+      milestones: {
+        ga: s.inputs.ga,
+        eos: s.milestones.eos ?? null,
+        eoms: s.milestones.eoms ?? null,
+        eol: s.milestones.eol ?? null,
+        provisional: s.milestones.provisional,
+      },
       note: `Dates are days in ${s.zone}; a milestone's day itself is still supported.`,
       event: { type: event.type, data: event.data },
     },

@@ -38,15 +38,25 @@ export function renderNotification(event: TicketEventRecord, ticket: TicketState
   const what = titles[event.notify?.event ?? event.type] ?? event.type;
   const d = event.data as Record<string, string | undefined>;
   const detail =
-    event.type === 'breached' ? `${d.kind} target was due at ${d.dueAt}`
-    : event.type === 'warning' ? `${d.kind} target is due at ${d.dueAt}`
-    : event.type === 'escalated' ? (d.automatic ? `${d.kind} target missed; escalated to ${d.to}` : `escalated by ${event.actor.kind}: ${d.reason}`)
-    : event.type === 'rejected' ? String(d.text)
-    : event.type === 'autoClosed' ? String(d.reason)
-    : event.type === 'reclassified' ? `severity ${d.from} → ${d.to}: ${d.reason}`
-    : event.type === 'informationRequested' ? String(d.message)
-    : event.type === 'resolved' ? `${d.kind}: ${d.note}`
-    : ticket.title;
+    event.type === 'breached'
+      ? `${d.kind} target was due at ${d.dueAt}`
+      : event.type === 'warning'
+        ? `${d.kind} target is due at ${d.dueAt}`
+        : event.type === 'escalated'
+          ? d.automatic
+            ? `${d.kind} target missed; escalated to ${d.to}`
+            : `escalated by ${event.actor.kind}: ${d.reason}`
+          : event.type === 'rejected'
+            ? String(d.text)
+            : event.type === 'autoClosed'
+              ? String(d.reason)
+              : event.type === 'reclassified'
+                ? `severity ${d.from} → ${d.to}: ${d.reason}`
+                : event.type === 'informationRequested'
+                  ? String(d.message)
+                  : event.type === 'resolved'
+                    ? `${d.kind}: ${d.note}`
+                    : ticket.title;
   return {
     subject: `[${ticket.ticketId}] ${what}: ${detail}`.slice(0, 300),
     body: {
@@ -150,7 +160,10 @@ interface OutboxRow {
  * activity does not send twice. A failure leaves its row pending and fails the activity, which
  * Temporal retries with backoff; the rows that did go out are not sent again.
  */
-export async function deliverNotifications(deps: NotificationDependencies, input: { ids: number[]; at: string }): Promise<{ sent: number; recorded: number }> {
+export async function deliverNotifications(
+  deps: NotificationDependencies,
+  input: { ids: number[]; at: string },
+): Promise<{ sent: number; recorded: number }> {
   // Claim the rows first: a retry that overlaps a slow earlier attempt skips what that attempt holds.
   const { rows } = await deps.pool.query<OutboxRow>(
     `UPDATE notifications n SET status = 'sending', claimed_at = now()
@@ -184,20 +197,25 @@ export async function deliverNotifications(deps: NotificationDependencies, input
       } else {
         await postWebhook(deps, row);
       }
-      await deps.pool.query(`UPDATE notifications SET status = $2, sent_at = now(), claimed_at = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1`, [
-        row.id,
-        status,
-      ]);
+      await deps.pool.query(
+        `UPDATE notifications SET status = $2, sent_at = now(), claimed_at = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+        [row.id, status],
+      );
       if (status === 'sent') sent += 1;
       else recorded += 1;
     } catch (err) {
       const message = (err as Error).message;
       failures.push(`${row.channel} ${row.address}: ${message}`);
-      await deps.pool.query(`UPDATE notifications SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-        row.id,
-        message.slice(0, 1000),
-      ]);
-      deps.log('warn', 'notification not delivered; Temporal will retry', { id: row.id, channel: row.channel, address: row.address, err: message });
+      await deps.pool.query(
+        `UPDATE notifications SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+        [row.id, message.slice(0, 1000)],
+      );
+      deps.log('warn', 'notification not delivered; Temporal will retry', {
+        id: row.id,
+        channel: row.channel,
+        address: row.address,
+        err: message,
+      });
     }
   }
   // Rows another attempt still holds (it may have died mid-send) are retried once their lease ends.
@@ -219,7 +237,12 @@ async function postWebhook(deps: NotificationDependencies, row: OutboxRow): Prom
     'user-agent': 'Lifeline-Notifier',
   };
   if (secret) headers['lifeline-signature'] = signWebhook(secret, Math.floor(Date.now() / 1000), body);
-  const response = await (deps.fetchImpl ?? fetch)(row.address, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.webhookTimeoutMs ?? 10_000) });
+  const response = await (deps.fetchImpl ?? fetch)(row.address, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(deps.webhookTimeoutMs ?? 10_000),
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
 }
 

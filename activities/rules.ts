@@ -48,11 +48,20 @@ async function entitlement(
   if (input.contractId) {
     const c = effective.contract;
     if (!c || c.customerId !== input.customerId) {
-      return { entitled: false, reasonId: 'contractInactive', text: `Contract ${input.contractId} is not a ${effective.policy.name} contract of this customer.` };
+      return {
+        entitled: false,
+        reasonId: 'contractInactive',
+        text: `Contract ${input.contractId} is not a ${effective.policy.name} contract of this customer.`,
+      };
     }
     if (c.startsAt > at || (c.endsAt && c.endsAt <= at)) {
-      const when = c.startsAt > at ? `starts on ${c.startsAt.toISOString().slice(0, 10)}` : `ended on ${c.endsAt!.toISOString().slice(0, 10)}`;
-      return { entitled: false, reasonId: 'contractInactive', text: `Contract ${input.contractId} ${when}; there is no support outside its term.` };
+      const when =
+        c.startsAt > at ? `starts on ${c.startsAt.toISOString().slice(0, 10)}` : `ended on ${c.endsAt!.toISOString().slice(0, 10)}`;
+      return {
+        entitled: false,
+        reasonId: 'contractInactive',
+        text: `Contract ${input.contractId} ${when}; there is no support outside its term.`,
+      };
     }
   }
   const product = input.checkEntitlement?.product;
@@ -69,15 +78,26 @@ async function entitlement(
     const row = rows[0];
     const until = row?.supported_until;
     if (until && until <= at) {
-      return { entitled: false, reasonId: 'versionUnsupported', text: `${product} ${version} has not been supported since ${until.toISOString().slice(0, 10)}.` };
+      return {
+        entitled: false,
+        reasonId: 'versionUnsupported',
+        text: `${product} ${version} has not been supported since ${until.toISOString().slice(0, 10)}.`,
+      };
     }
     const lifecycle = row?.snapshot;
     if (lifecycle) {
       const phase = phaseAt(lifecycle.changesAt, lifecycle.pilots.length > 0, at.getTime());
-      const minorOutdated = version !== major && lifecycle.minors.some((m) => m.version === version) && !lifecycle.supportedMinors.includes(version);
+      const minorOutdated =
+        version !== major && lifecycle.minors.some((m) => m.version === version) && !lifecycle.supportedMinors.includes(version);
       const severityRank = effective.policy.severities.find((s) => s.id === input.inputs.severity)?.rank ?? Number.MAX_SAFE_INTEGER;
-      const scope = supportScope(effective.policy.lifecycle, lifecycle.minorRule?.outdated, { phase, minorOutdated, type: input.inputs.type, severityRank });
-      if (scope.decision === 'refused') return { entitled: false, reasonId: 'versionUnsupported', text: `${product} ${version}: ${scope.text}` };
+      const scope = supportScope(effective.policy.lifecycle, lifecycle.minorRule?.outdated, {
+        phase,
+        minorOutdated,
+        type: input.inputs.type,
+        severityRank,
+      });
+      if (scope.decision === 'refused')
+        return { entitled: false, reasonId: 'versionUnsupported', text: `${product} ${version}: ${scope.text}` };
       return { entitled: true, scope: { ...scope, phase } };
     }
   }

@@ -41,15 +41,16 @@ export class ApiKeyStore {
 
   async create(input: NewApiKey, key = `ll_${randomBytes(32).toString('base64url')}`): Promise<{ key: string; principal: Principal }> {
     if ((input.role === 'customer') !== Boolean(input.customerId)) {
-      throw problems.validation([
-        { pointer: '/customerId', detail: 'a customer key needs a customerId; a staff key must not have one' },
-      ]);
+      throw problems.validation([{ pointer: '/customerId', detail: 'a customer key needs a customerId; a staff key must not have one' }]);
     }
     const id = randomUUID();
-    await this.pool.query(
-      'INSERT INTO api_keys (id, key_hash, name, role, customer_id) VALUES ($1, $2, $3, $4, $5)',
-      [id, hashApiKey(key), input.name, input.role, input.customerId ?? null],
-    );
+    await this.pool.query('INSERT INTO api_keys (id, key_hash, name, role, customer_id) VALUES ($1, $2, $3, $4, $5)', [
+      id,
+      hashApiKey(key),
+      input.name,
+      input.role,
+      input.customerId ?? null,
+    ]);
     return { key, principal: { keyId: id, name: input.name, role: input.role, customerId: input.customerId } };
   }
 
@@ -94,17 +95,14 @@ export function authenticate(store: ApiKeyStore): RequestHandler {
       res.set('WWW-Authenticate', 'Bearer realm="lifeline"');
       return next(problems.unauthenticated('Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".'));
     }
-    store.find(key).then(
-      (principal) => {
-        if (!principal) {
-          res.set('WWW-Authenticate', 'Bearer realm="lifeline", error="invalid_token"');
-          return next(problems.unauthenticated('The API key is unknown or has been revoked.'));
-        }
-        req.principal = principal;
-        next();
-      },
-      next,
-    );
+    store.find(key).then((principal) => {
+      if (!principal) {
+        res.set('WWW-Authenticate', 'Bearer realm="lifeline", error="invalid_token"');
+        return next(problems.unauthenticated('The API key is unknown or has been revoked.'));
+      }
+      req.principal = principal;
+      next();
+    }, next);
   };
 }
 
@@ -114,9 +112,7 @@ export function allow(...allowed: Role[]): RequestHandler {
     const p = req.principal;
     if (!p) return next(problems.unauthenticated('No API key was presented.'));
     const ok = allowed.some((role) =>
-      role === 'customer' || p.role === 'customer'
-        ? role === p.role
-        : staffRank[p.role] >= staffRank[role],
+      role === 'customer' || p.role === 'customer' ? role === p.role : staffRank[p.role] >= staffRank[role],
     );
     if (!ok) return next(problems.forbidden(`This operation needs one of the roles: ${allowed.join(', ')}.`));
     next();
@@ -126,6 +122,6 @@ export function allow(...allowed: Role[]): RequestHandler {
 /** A customer key may only act for its own customer. */
 export function assertCustomerScope(principal: Principal, customerId: string): void {
   if (principal.role === 'customer' && principal.customerId !== customerId) {
-    throw problems.forbidden('A customer API key can only act on its own customer\'s tickets.');
+    throw problems.forbidden("A customer API key can only act on its own customer's tickets.");
   }
 }

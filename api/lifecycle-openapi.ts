@@ -17,10 +17,12 @@ const authErrors = { 401: problem('Missing, unknown or revoked API key'), 403: p
 const version = z.object({ product: z.string(), major: z.string() });
 
 const commands: Record<keyof typeof lifecycleCommandSchemas, string> = {
-  'end-of-sales': 'Set or move End of Sales (refused less than six months away, or moved earlier to within six months; 409 names earliestAllowed)',
+  'end-of-sales':
+    'Set or move End of Sales (refused less than six months away, or moved earlier to within six months; 409 names earliestAllowed)',
   'next-major': "Announce the next major version's GA: EOMS moves to the latest of its rules and is no longer provisional",
   'support-extension': 'Extend support: EOMS and/or EOL later (never earlier)',
-  'minor-releases': 'Record a stable or regular minor release; supported minors follow the policy (ISPsystem 8.1); customers on a minor that became outdated are told (8.3)',
+  'minor-releases':
+    'Record a stable or regular minor release; supported minors follow the policy (ISPsystem 8.1); customers on a minor that became outdated are told (8.3)',
   'pilot-requests': 'Request a pilot of a coming version before its GA (a customer for itself, or a manager)',
 };
 
@@ -33,7 +35,13 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
     tags: ['lifecycle'],
     security: secured,
     request: { params: z.object({ product: z.string() }), ...body(ProductRequestSchema) },
-    responses: { 200: { description: 'Changed' }, 201: { description: 'Registered' }, 400: problem('Invalid product, naming the field'), 409: problem('Its versions run under another policy'), ...authErrors },
+    responses: {
+      200: { description: 'Changed' },
+      201: { description: 'Registered' },
+      400: problem('Invalid product, naming the field'),
+      409: problem('Its versions run under another policy'),
+      ...authErrors,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -61,7 +69,8 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/v1/products/{product}/versions/{major}',
-    summary: "A version's live lifecycle: phase, milestones, notices, supported minors (the workflow query; the read model after retention)",
+    summary:
+      "A version's live lifecycle: phase, milestones, notices, supported minors (the workflow query; the read model after retention)",
     tags: ['lifecycle'],
     security: secured,
     request: { params: version },
@@ -100,7 +109,13 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
     tags: ['lifecycle'],
     security: secured,
     request: { params: z.object({ licenceId: z.string() }), ...body(LicenceRequestSchema) },
-    responses: { 200: { description: 'Changed' }, 201: { description: 'Recorded' }, 400: problem('Invalid licence'), 404: problem('No such product'), ...authErrors },
+    responses: {
+      200: { description: 'Changed' },
+      201: { description: 'Recorded' },
+      400: problem('Invalid licence'),
+      404: problem('No such product'),
+      ...authErrors,
+    },
   });
   registry.registerPath({
     method: 'get',

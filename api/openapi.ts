@@ -32,7 +32,7 @@ const problem = (description: string) => ({
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
 const body = (schema: z.ZodType) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const secured = [{ apiKey: [] }];
-const authErrors = { 401: problem('Missing, unknown or revoked API key'), 403: problem('The key\'s role may not do this') };
+const authErrors = { 401: problem('Missing, unknown or revoked API key'), 403: problem("The key's role may not do this") };
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(version: string) {
@@ -70,7 +70,7 @@ export function buildOpenApiDocument(version: string) {
     path: '/v1/tickets',
     summary: 'Open a ticket',
     description:
-      'Starts the ticket\'s workflow. With an `Idempotency-Key` header a retried request returns the same ticket (200, `Idempotent-Replayed: true`) instead of opening another.',
+      "Starts the ticket's workflow. With an `Idempotency-Key` header a retried request returns the same ticket (200, `Idempotent-Replayed: true`) instead of opening another.",
     tags: ['tickets'],
     security: secured,
     request: {
@@ -88,7 +88,7 @@ export function buildOpenApiDocument(version: string) {
   registry.registerPath({
     method: 'get',
     path: '/v1/tickets/{ticketId}',
-    summary: 'A ticket\'s live state (workflow query)',
+    summary: "A ticket's live state (workflow query)",
     tags: ['tickets'],
     security: secured,
     request: { params: TicketIdParamSchema },
@@ -97,7 +97,7 @@ export function buildOpenApiDocument(version: string) {
   registry.registerPath({
     method: 'get',
     path: '/v1/tickets/{ticketId}/events',
-    summary: 'A ticket\'s persisted events, in order',
+    summary: "A ticket's persisted events, in order",
     tags: ['tickets'],
     security: secured,
     request: { params: TicketIdParamSchema },
@@ -106,7 +106,10 @@ export function buildOpenApiDocument(version: string) {
   const commandDocs: Record<keyof typeof commandSchemas, [string, string]> = {
     assign: ['Assign an engineer', 'engineer'],
     respond: ['Respond to the customer (meets a response target; ISPsystem hands the ticket to the user)', 'engineer'],
-    'request-information': ['Ask the customer for information: the ticket waits on the customer (clocks pause, or restart on the answer)', 'engineer'],
+    'request-information': [
+      'Ask the customer for information: the ticket waits on the customer (clocks pause, or restart on the answer)',
+      'engineer',
+    ],
     reply: ["The customer's answer: the ticket comes back to the vendor", 'customer, engineer'],
     reclassify: ['Change the severity, with a reason; targets are recomputed from the original start', 'engineer'],
     forward: ['Forward to a team (ISPsystem 3.4: targets suspended)', 'engineer'],
@@ -114,7 +117,7 @@ export function buildOpenApiDocument(version: string) {
     relieve: ['The system is back in operation (Isode relief)', 'engineer'],
     resolve: ['Deliver a resolution, a workaround or a resolution plan', 'engineer'],
     close: ['Close the ticket (the customer agrees)', 'customer, engineer'],
-    reopen: ['Reopen a closed ticket within the policy\'s reopen window', 'engineer'],
+    reopen: ["Reopen a closed ticket within the policy's reopen window", 'engineer'],
     reject: ["Reject with one of the policy's reasons (ISPsystem 3.2)", 'engineer'],
     split: ['Split into child tickets, each with its own severity and targets (ISPsystem 3.3)', 'engineer'],
     escalate: ['Escalate by hand (a customer escalates through the account manager)', 'customer, engineer'],
@@ -134,7 +137,7 @@ export function buildOpenApiDocument(version: string) {
         200: json('The ticket after the command', TicketSchema),
         400: problem('Invalid body'),
         ...authErrors,
-        404: problem('No such ticket (or not the customer\'s)'),
+        404: problem("No such ticket (or not the customer's)"),
         409: problem("Not allowed in the ticket's current state"),
       },
     });
@@ -158,7 +161,12 @@ export function buildOpenApiDocument(version: string) {
     tags: ['rules'],
     security: secured,
     request: { params: z.object({ policyId: z.string() }), ...body(PolicyOverrideRequestSchema) },
-    responses: { 200: { description: 'Stored; open tickets are being told' }, 400: problem('The merged policy is invalid'), ...authErrors, 404: problem('Unknown policy') },
+    responses: {
+      200: { description: 'Stored; open tickets are being told' },
+      400: problem('The merged policy is invalid'),
+      ...authErrors,
+      404: problem('Unknown policy'),
+    },
   });
   registry.registerPath({
     method: 'put',
@@ -168,7 +176,12 @@ export function buildOpenApiDocument(version: string) {
     tags: ['rules'],
     security: secured,
     request: { params: z.object({ contractId: z.string() }), ...body(ContractRequestSchema) },
-    responses: { 200: { description: 'Changed' }, 201: { description: 'Created' }, 400: problem('Invalid contract or agreed terms'), ...authErrors },
+    responses: {
+      200: { description: 'Changed' },
+      201: { description: 'Created' },
+      400: problem('Invalid contract or agreed terms'),
+      ...authErrors,
+    },
   });
   registry.registerPath({
     method: 'put',
@@ -196,7 +209,11 @@ export function buildOpenApiDocument(version: string) {
     tags: ['policies'],
     security: secured,
     request: body(LifecyclePreviewRequestSchema),
-    responses: { 200: json('Milestones (YYYY-MM-DD)', LifecyclePreviewSchema), 400: problem('Invalid input, naming the field'), ...authErrors },
+    responses: {
+      200: json('Milestones (YYYY-MM-DD)', LifecyclePreviewSchema),
+      400: problem('Invalid input, naming the field'),
+      ...authErrors,
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -53,8 +53,7 @@ export const problems = {
   unsupportedMediaType: (detail: string) => new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', detail),
   payloadTooLarge: (detail: string) => new HttpProblem(413, 'payload-too-large', 'Payload too large', detail),
   unavailable: (detail: string) => new HttpProblem(503, 'service-unavailable', 'Service unavailable', detail),
-  internal: () =>
-    new HttpProblem(500, 'internal-error', 'Internal server error', 'An unexpected error occurred; it has been logged.'),
+  internal: () => new HttpProblem(500, 'internal-error', 'Internal server error', 'An unexpected error occurred; it has been logged.'),
 };
 
 /** Converts zod issues to RFC 9457 `errors[]` entries with JSON pointers. */

@@ -38,13 +38,16 @@ export const OpenTicketRequestSchema = z
   .object({
     customerId: text(200)
       .optional()
-      .openapi({ description: "Required for staff keys; a customer key defaults to (and must match) its own customer." }),
-    contractId: text(200).optional().openapi({ description: 'The contract the ticket is raised under; checked for entitlement at opening.' }),
+      .openapi({ description: 'Required for staff keys; a customer key defaults to (and must match) its own customer.' }),
+    contractId: text(200)
+      .optional()
+      .openapi({ description: 'The contract the ticket is raised under; checked for entitlement at opening.' }),
     policyId: z.string().openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode' }),
     plan: z.string().openapi({ example: 'gold' }),
     severity: z.string().openapi({
       example: 'p1',
-      description: "Where the vendor sets the priority (Isode Bronze, Xecuritas), a customer's choice is recorded as suggestedSeverity until an engineer reclassifies.",
+      description:
+        "Where the vendor sets the priority (Isode Bronze, Xecuritas), a customer's choice is recorded as suggestedSeverity until an engineer reclassifies.",
     }),
     type: z.enum(ticketTypes).default('incident'),
     title: text(300),
@@ -53,7 +56,7 @@ export const OpenTicketRequestSchema = z
     productVersion: text(100).optional(),
     channel: z.enum(channels).default('portal'),
     contact: ContactSchema.optional(),
-    needsCodeChange: z.boolean().optional().openapi({ description: 'ISPsystem 3.1: the development team\'s hours apply.' }),
+    needsCodeChange: z.boolean().optional().openapi({ description: "ISPsystem 3.1: the development team's hours apply." }),
     options: z.record(z.string(), z.boolean()).optional().openapi({ description: 'Plan options, e.g. Isode p1TwentyFourSeven.' }),
     details: CaseDetailsSchema.optional(),
   })
@@ -87,9 +90,11 @@ export function catalogIssues(raw: unknown): Array<{ pointer: string; detail: st
     const contact = body.contact as Record<string, unknown> | undefined;
     const details = body.details as Record<string, unknown> | undefined;
     if (!body.contractId) issues.push({ pointer: '/contractId', detail: 'Xecuritas cases record the contract ID (003)' });
-    if (!contact || !(contact.email || contact.phone)) issues.push({ pointer: '/contact', detail: 'Xecuritas cases record a contact name and details (003)' });
+    if (!contact || !(contact.email || contact.phone))
+      issues.push({ pointer: '/contact', detail: 'Xecuritas cases record a contact name and details (003)' });
     if (!body.productVersion) issues.push({ pointer: '/productVersion', detail: 'Xecuritas cases record the software version (003)' });
-    if (!details?.environment) issues.push({ pointer: '/details/environment', detail: 'Xecuritas cases record the hardware and operating system (003)' });
+    if (!details?.environment)
+      issues.push({ pointer: '/details/environment', detail: 'Xecuritas cases record the hardware and operating system (003)' });
   }
   return issues;
 }
@@ -126,7 +131,12 @@ export const commandSchemas = {
   reopen: z.object({ reason: note }).strict(),
   reject: z.object({ reasonId: text(100), note: note.optional() }).strict(),
   split: z
-    .object({ children: z.array(z.object({ title: text(300), description: text(20_000), severity: text(50) }).strict()).min(1).max(20) })
+    .object({
+      children: z
+        .array(z.object({ title: text(300), description: text(20_000), severity: text(50) }).strict())
+        .min(1)
+        .max(20),
+    })
     .strict(),
   escalate: z.object({ reason: note, via: z.enum(['accountManager', 'supportManagement']).optional() }).strict(),
   'hotfix-required': z.object({ required: z.boolean(), note: note.optional() }).strict(),
@@ -199,7 +209,9 @@ export const TicketSchema = z
     autoCloseAt: z.iso.datetime().optional(),
     breached: z.boolean(),
     rulesVersion: z.string(),
-    history: z.array(z.object({ seq: z.number().int(), type: z.string(), at: z.string(), actor: ActorSchema, note: z.string().optional() })),
+    history: z.array(
+      z.object({ seq: z.number().int(), type: z.string(), at: z.string(), actor: ActorSchema, note: z.string().optional() }),
+    ),
     eventCount: z.number().int(),
   })
   .openapi('Ticket');
@@ -210,10 +222,16 @@ export const TicketListQuerySchema = z
     severity: text(50).optional(),
     customerId: text(200).optional(),
     policyId: text(50).optional(),
-    breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    dueBefore: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only tickets whose next deadline is before this instant.' }),
+    breached: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    dueBefore: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Only tickets whose next deadline is before this instant.' }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional().openapi({ description: 'From the previous page\'s nextCursor.' }),
+    cursor: z.string().max(200).optional().openapi({ description: "From the previous page's nextCursor." }),
   })
   .strict();
 
@@ -255,7 +273,10 @@ export const ContractRequestSchema = z
     startsAt: z.iso.datetime({ offset: true }),
     endsAt: z.iso.datetime({ offset: true }).optional(),
     options: z.record(z.string(), z.boolean()).default({}),
-    override: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'Individually agreed terms merged over the policy (targets, calendars, options).' }),
+    override: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .openapi({ description: 'Individually agreed terms merged over the policy (targets, calendars, options).' }),
     reason: text(2_000).default('contract updated'),
   })
   .strict()
@@ -289,9 +310,7 @@ export const TicketEventSchema = z
   })
   .openapi('TicketEvent');
 
-export const TicketEventListSchema = z
-  .object({ ticketId: z.string(), events: z.array(TicketEventSchema) })
-  .openapi('TicketEventList');
+export const TicketEventListSchema = z.object({ ticketId: z.string(), events: z.array(TicketEventSchema) }).openapi('TicketEventList');
 
 export const CreateApiKeyRequestSchema = z
   .object({
@@ -418,7 +437,10 @@ export const StartLifecycleRequestSchema = z
   .openapi('StartLifecycleRequest');
 
 export const lifecycleCommandSchemas = {
-  'end-of-sales': z.object({ date: dateOnly, reason: text(2_000).optional() }).strict().openapi('SetEndOfSalesRequest'),
+  'end-of-sales': z
+    .object({ date: dateOnly, reason: text(2_000).optional() })
+    .strict()
+    .openapi('SetEndOfSalesRequest'),
   'next-major': z.object({ version: major, ga: dateOnly }).strict().openapi('AnnounceNextMajorRequest'),
   'support-extension': z
     .object({ eoms: dateOnly.optional(), eol: dateOnly.optional(), reason: text(2_000) })
@@ -426,10 +448,17 @@ export const lifecycleCommandSchemas = {
     .refine((b) => b.eoms !== undefined || b.eol !== undefined, { message: 'name eoms, eol or both' })
     .openapi('ExtendSupportRequest'),
   'minor-releases': z
-    .object({ version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,39}$/), kind: z.enum(['stable', 'regular']), releasedOn: dateOnly.optional() })
+    .object({
+      version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,39}$/),
+      kind: z.enum(['stable', 'regular']),
+      releasedOn: dateOnly.optional(),
+    })
     .strict()
     .openapi('MinorReleaseRequest'),
-  'pilot-requests': z.object({ customerId: text(200) }).strict().openapi('PilotRequest'),
+  'pilot-requests': z
+    .object({ customerId: text(200) })
+    .strict()
+    .openapi('PilotRequest'),
 } as const;
 export type LifecycleCommandName = keyof typeof lifecycleCommandSchemas;
 
@@ -446,5 +475,6 @@ export const LicenceRequestSchema = z
   .openapi('LicenceRequest');
 
 export const LifecycleStateSchema = z.record(z.string(), z.unknown()).openapi('LifecycleState', {
-  description: 'A version\'s live lifecycle: phase, onSale, milestones, changesAt (instants), notices, minors, supportedMinors (see workflows/definitions.ts LifecycleState).',
+  description:
+    "A version's live lifecycle: phase, onSale, milestones, changesAt (instants), notices, minors, supportedMinors (see workflows/definitions.ts LifecycleState).",
 });

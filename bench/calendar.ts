@@ -57,7 +57,14 @@ function rate(inputs: number[], fn: (s: number) => number, minMs = 400): number 
 
 function referenceCalendar(spec: CalendarSpec) {
   const fmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone: spec.zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short',
+    timeZone: spec.zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    weekday: 'short',
   });
   const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   const keys = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -87,7 +94,15 @@ function referenceCalendar(spec: CalendarSpec) {
 
 // ---- A library, in a child process whose local zone is the calendar's ------------------------
 
-interface LibResult { lib: string; calendar: string; hours: number; addPerSecond: number; betweenPerSecond: number; agree: number; total: number }
+interface LibResult {
+  lib: string;
+  calendar: string;
+  hours: number;
+  addPerSecond: number;
+  betweenPerSecond: number;
+  agree: number;
+  total: number;
+}
 
 function libraryChild(lib: string, calendarId: string): void {
   const spec = specs.find((s) => s.id === calendarId)!;
@@ -103,7 +118,9 @@ function libraryChild(lib: string, calendarId: string): void {
     const workinghours: Record<number, string[] | null> = {};
     keys.forEach((k, i) => {
       const periods = spec.open[k];
-      workinghours[i] = periods?.length ? periods.flatMap((p) => [`${p.from}:00`, `${p.to === '24:00' ? '23:59:59' : `${p.to}:00`}`]) : null;
+      workinghours[i] = periods?.length
+        ? periods.flatMap((p) => [`${p.from}:00`, `${p.to === '24:00' ? '23:59:59' : `${p.to}:00`}`])
+        : null;
     });
     moment.updateLocale('en', { workinghours, holidays });
     add = (s, h) => moment(s).addWorkingTime(h, 'hours').valueOf();
@@ -135,7 +152,11 @@ function libraryChild(lib: string, calendarId: string): void {
       calendar: calendarId,
       hours,
       addPerSecond: rate(inputs, (s) => add(s, hours), 300),
-      betweenPerSecond: rate(inputs.map((_, i) => i), (i) => between(inputs[i], ends[i]), 300),
+      betweenPerSecond: rate(
+        inputs.map((_, i) => i),
+        (i) => between(inputs[i], ends[i]),
+        300,
+      ),
       agree,
       total: inputs.length,
     });
@@ -193,10 +214,18 @@ function main(): void {
       }
       const oursAdd = rate(many, (s) => ours.addBusinessTime(s, ms), 500);
       const ends = many.map((s) => ours.addBusinessTime(s, ms));
-      const oursBetween = rate(many.map((_, i) => i), (i) => ours.businessTimeBetween(many[i], ends[i]), 500);
+      const oursBetween = rate(
+        many.map((_, i) => i),
+        (i) => ours.businessTimeBetween(many[i], ends[i]),
+        500,
+      );
       const refAdd = rate(inputs.slice(0, 40), (s) => ref.add(s, ms), 300);
       const refEnds = inputs.slice(0, 40).map((s) => ours.addBusinessTime(s, ms));
-      const refBetween = rate(refEnds.map((_, i) => i), (i) => ref.between(inputs[i], refEnds[i]), 300);
+      const refBetween = rate(
+        refEnds.map((_, i) => i),
+        (i) => ref.between(inputs[i], refEnds[i]),
+        300,
+      );
       if (hours * HOUR <= 7 * 24 * HOUR) slowest = Math.min(slowest, oursAdd);
       const lib = (name: string) => libs.find((l) => l.lib === name && l.hours === hours);
       const libCell = (name: string, key: 'addPerSecond' | 'betweenPerSecond') => {
@@ -221,7 +250,7 @@ function main(): void {
     '',
     'Calls per second, single thread; in brackets the ratio to the minute-stepping reference measured in the same run (the baseline).',
     'Agreement: due instants (add) and open time (between) equal to the millisecond, on the same 200 minute-aligned starts in 2026–2027.',
-    'The libraries run in a child process with TZ set to the calendar\'s zone and the holiday dates given to them explicitly.',
+    "The libraries run in a child process with TZ set to the calendar's zone and the holiday dates given to them explicitly.",
     '',
     '| calendar | target | Lifeline add/s | reference add/s | moment-business-time add/s | dayjs-business-time add/s | Lifeline between/s | reference between/s | Lifeline = reference (add, between) | moment agrees | dayjs agrees |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

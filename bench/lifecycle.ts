@@ -86,7 +86,16 @@ async function scenario(env: TestWorkflowEnvironment) {
       eol: startOfNext(plus(ga, 82)),
     },
     // Every timer the lifecycle arms, for the baseline: GA, the advance notices (EOMS's twice), EOS, EOMS, EOL.
-    instants: [startOf(ga), startOf(plus(ga, 24)), startOfNext(plus(ga, 30)), startOf(plus(ga, 42)), startOf(plus(ga, 64)), startOfNext(plus(ga, 70)), startOf(plus(ga, 76)), startOfNext(plus(ga, 82))],
+    instants: [
+      startOf(ga),
+      startOf(plus(ga, 24)),
+      startOfNext(plus(ga, 30)),
+      startOf(plus(ga, 42)),
+      startOf(plus(ga, 64)),
+      startOfNext(plus(ga, 70)),
+      startOf(plus(ga, 76)),
+      startOfNext(plus(ga, 82)),
+    ],
   };
 }
 
@@ -94,8 +103,9 @@ async function historyOfRuns(env: TestWorkflowEnvironment, workflowId: string, f
   const sizes: number[] = [];
   let runId: string | undefined = firstRunId;
   while (runId) {
-    const history: { events?: Array<{ workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }> | null } =
-      await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: {
+      events?: Array<{ workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }> | null;
+    } = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
     sizes.push(events.length);
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
@@ -113,8 +123,21 @@ async function lifecycleRun(env: TestWorkflowEnvironment, i: number): Promise<Ru
   const s = await scenario(env);
   const t0 = await env.currentTimeMs();
   const started = performance.now();
-  const input: StartLifecycleInput = { product: `bench-${i}`, productName: `Bench ${i}`, policyId: 'infotecs', major: '4', zone: ZONE, ga: s.ga, eos: s.eos, by: manager };
-  const handle = await env.client.workflow.start(LIFECYCLE_WORKFLOW, { taskQueue: TASK_QUEUE, workflowId: lifecycleWorkflowId(input.product, '4'), args: [input] });
+  const input: StartLifecycleInput = {
+    product: `bench-${i}`,
+    productName: `Bench ${i}`,
+    policyId: 'infotecs',
+    major: '4',
+    zone: ZONE,
+    ga: s.ga,
+    eos: s.eos,
+    by: manager,
+  };
+  const handle = await env.client.workflow.start(LIFECYCLE_WORKFLOW, {
+    taskQueue: TASK_QUEUE,
+    workflowId: lifecycleWorkflowId(input.product, '4'),
+    args: [input],
+  });
   const q = () => handle.query(getLifecycleQuery);
   await until(q, (x) => x.seq >= 1);
   await handle.executeUpdate(requestPilotUpdate, { args: [{ by: manager, customerId: 'acme' }] });
@@ -131,36 +154,64 @@ async function lifecycleRun(env: TestWorkflowEnvironment, i: number): Promise<Ru
   await until(q, (x) => x.phase === 'extended');
   const final = (await handle.result()) as LifecycleState;
   const wallMs = performance.now() - started;
-  if (final.phase !== 'endOfLife' || final.notices.filter((n) => n.sentAt).length !== 5) throw new Error(`unexpected end: ${JSON.stringify(final)}`);
-  return { wallMs, simulatedDays: (Date.parse(final.updatedAt) - t0) / DAY, events: await historyOfRuns(env, handle.workflowId, handle.firstExecutionRunId) };
+  if (final.phase !== 'endOfLife' || final.notices.filter((n) => n.sentAt).length !== 5)
+    throw new Error(`unexpected end: ${JSON.stringify(final)}`);
+  return {
+    wallMs,
+    simulatedDays: (Date.parse(final.updatedAt) - t0) / DAY,
+    events: await historyOfRuns(env, handle.workflowId, handle.firstExecutionRunId),
+  };
 }
 
 async function baselineRun(env: TestWorkflowEnvironment, i: number): Promise<RunResult> {
   const s = await scenario(env);
   const t0 = await env.currentTimeMs();
   const started = performance.now();
-  const handle = await env.client.workflow.start('benchLifecycleBaseline', { taskQueue: TASK_QUEUE, workflowId: `bench-baseline-${i}`, args: [s.instants] });
+  const handle = await env.client.workflow.start('benchLifecycleBaseline', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `bench-baseline-${i}`,
+    args: [s.instants],
+  });
   await handle.executeUpdate('poke', { args: [1] });
   for (const at of [s.steps.ga, s.steps.eosNotice, s.steps.eos, s.steps.announce]) await skipTo(env, at);
   await handle.executeUpdate('poke', { args: [1] });
   await skipTo(env, s.steps.eoms);
   await handle.result();
   const wallMs = performance.now() - started;
-  return { wallMs, simulatedDays: ((await env.currentTimeMs()) - t0) / DAY, events: await historyOfRuns(env, handle.workflowId, handle.firstExecutionRunId) };
+  return {
+    wallMs,
+    simulatedDays: ((await env.currentTimeMs()) - t0) / DAY,
+    events: await historyOfRuns(env, handle.workflowId, handle.firstExecutionRunId),
+  };
 }
 
 /** Seven years with a minor release every month: how many runs, and the largest. */
 async function monthlyMinorsRun(env: TestWorkflowEnvironment): Promise<{ runs: number[]; updates: number; wallMs: number }> {
   const s = await scenario(env);
   const started = performance.now();
-  const input: StartLifecycleInput = { product: 'bench-minors', productName: 'Bench minors', policyId: 'infotecs', major: '4', zone: ZONE, ga: s.ga, eos: s.eos, by: manager };
-  const handle = await env.client.workflow.start(LIFECYCLE_WORKFLOW, { taskQueue: TASK_QUEUE, workflowId: lifecycleWorkflowId(input.product, '4'), args: [input] });
+  const input: StartLifecycleInput = {
+    product: 'bench-minors',
+    productName: 'Bench minors',
+    policyId: 'infotecs',
+    major: '4',
+    zone: ZONE,
+    ga: s.ga,
+    eos: s.eos,
+    by: manager,
+  };
+  const handle = await env.client.workflow.start(LIFECYCLE_WORKFLOW, {
+    taskQueue: TASK_QUEUE,
+    workflowId: lifecycleWorkflowId(input.product, '4'),
+    args: [input],
+  });
   let updates = 0;
   for (let m = 0; m < 84; m += 1) {
     await skipTo(env, startOf(plus(s.ga, m)) + 12 * 3_600_000);
     const state = await handle.query(getLifecycleQuery);
     if (state.phase === 'endOfLife') break;
-    await handle.executeUpdate(recordMinorReleaseUpdate, { args: [{ by: manager, version: `4.${m}`, kind: m % 3 === 0 ? 'stable' : 'regular', releasedOn: plus(s.ga, m) }] });
+    await handle.executeUpdate(recordMinorReleaseUpdate, {
+      args: [{ by: manager, version: `4.${m}`, kind: m % 3 === 0 ? 'stable' : 'regular', releasedOn: plus(s.ga, m) }],
+    });
     updates += 1;
   }
   await handle.result();
@@ -170,7 +221,10 @@ async function monthlyMinorsRun(env: TestWorkflowEnvironment): Promise<{ runs: n
 function gitDescription(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'workflows', 'activities', 'policies'], { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'workflows', 'activities', 'policies'], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `commit ${head} plus uncommitted changes` : `commit ${head}`;
   } catch {
     return 'unknown commit';
@@ -183,7 +237,9 @@ function writeSection(section: string): void {
   const start = previous.indexOf('## bench/lifecycle');
   const next = start >= 0 ? previous.indexOf('\n## ', start + 3) : -1;
   const updated =
-    start >= 0 ? previous.slice(0, start) + section + (next >= 0 ? previous.slice(next + 1) : '') : previous.replace(/\n*$/, '\n\n') + section;
+    start >= 0
+      ? previous.slice(0, start) + section + (next >= 0 ? previous.slice(next + 1) : '')
+      : previous.replace(/\n*$/, '\n\n') + section;
   writeFileSync(file, updated);
 }
 
@@ -210,7 +266,13 @@ async function main(): Promise<void> {
       activities: createActivities({ pool }),
     });
     const running = worker.run();
-    stops.push(['worker', async () => { worker.shutdown(); await running; }]);
+    stops.push([
+      'worker',
+      async () => {
+        worker.shutdown();
+        await running;
+      },
+    ]);
 
     const lifecycle: RunResult[] = [];
     const baseline: RunResult[] = [];
@@ -218,7 +280,9 @@ async function main(): Promise<void> {
     for (let i = 0; i <= RUNS; i += 1) {
       const b = await baselineRun(env, i);
       const l = await lifecycleRun(env, i);
-      log(`run ${i}${i === 0 ? ' (warm-up, not counted)' : ''}: lifecycle ${(l.wallMs / 1000).toFixed(2)} s for ${l.simulatedDays.toFixed(0)} days (${l.events.join('+')} events); baseline ${(b.wallMs / 1000).toFixed(2)} s (${b.events.join('+')} events)`);
+      log(
+        `run ${i}${i === 0 ? ' (warm-up, not counted)' : ''}: lifecycle ${(l.wallMs / 1000).toFixed(2)} s for ${l.simulatedDays.toFixed(0)} days (${l.events.join('+')} events); baseline ${(b.wallMs / 1000).toFixed(2)} s (${b.events.join('+')} events)`,
+      );
       if (i > 0) {
         lifecycle.push(l);
         baseline.push(b);

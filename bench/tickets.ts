@@ -101,10 +101,13 @@ function delay(ms: number): Promise<void> {
       clearTimeout(timer);
       reject(new Aborted());
     };
-    const timer = setTimeout(() => {
-      abortWaiters.delete(onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        abortWaiters.delete(onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     abortWaiters.add(onAbort);
   });
 }
@@ -132,7 +135,11 @@ function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
-const median = (values: number[]) => pct([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  pct(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 const fmtMs = (ms: number) => (Number.isNaN(ms) ? '—' : Math.abs(ms) >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const fmtMiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -190,7 +197,8 @@ function sequence(events: HistoryEvent[]): string {
   const labels = events.map((e) => {
     const name = eventTypeName(e.eventType);
     if (e.markerRecordedEventAttributes) return `Marker(${markerActivity(e)})`;
-    if (e.activityTaskScheduledEventAttributes) return `ActivityTaskScheduled(${e.activityTaskScheduledEventAttributes.activityType?.name ?? '?'})`;
+    if (e.activityTaskScheduledEventAttributes)
+      return `ActivityTaskScheduled(${e.activityTaskScheduledEventAttributes.activityType?.name ?? '?'})`;
     return name.replace(/^WorkflowExecution/, '').replace(/^UpsertWorkflowSearchAttributes$/, 'UpsertSearchAttributes');
   });
   const out: string[] = [];
@@ -280,7 +288,8 @@ interface ChildStatus {
  * (Worker.workflowCreator.workerThreadClients[].workerThread); returns the snapshots' size.
  */
 async function collectWorkflowThreads(worker: Worker): Promise<number> {
-  const creator = (worker as unknown as { workflowCreator?: { workerThreadClients?: Array<{ workerThread?: ThreadWorker }> } }).workflowCreator;
+  const creator = (worker as unknown as { workflowCreator?: { workerThreadClients?: Array<{ workerThread?: ThreadWorker }> } })
+    .workflowCreator;
   const threads = (creator?.workerThreadClients ?? []).map((c) => c.workerThread).filter((t): t is ThreadWorker => t !== undefined);
   if (threads.length === 0) return NaN;
   let bytes = 0;
@@ -359,7 +368,10 @@ class WorkerChild {
   private nextId = 1;
   private readonly pending = new Map<number, (m: Record<string, unknown>) => void>();
 
-  private constructor(readonly proc: ChildProcess, readonly taskQueue: string) {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly taskQueue: string,
+  ) {
     proc.on('message', (m: Record<string, unknown>) => {
       const resolve = this.pending.get(m.id as number);
       if (resolve) {
@@ -489,14 +501,18 @@ async function settleHistory(pool: Pool, handle: WorkflowHandle, ticketId: strin
   }, 30_000);
   let last = -1;
   let stableSince = Date.now();
-  await waitUntil(async () => {
-    const n = (await handle.describe()).historyLength;
-    if (n !== last) {
-      last = n;
-      stableSince = Date.now();
-    }
-    return Date.now() - stableSince >= 1_500;
-  }, 30_000, 250);
+  await waitUntil(
+    async () => {
+      const n = (await handle.describe()).historyLength;
+      if (n !== last) {
+        last = n;
+        stableSince = Date.now();
+      }
+      return Date.now() - stableSince >= 1_500;
+    },
+    30_000,
+    250,
+  );
   return last;
 }
 
@@ -572,7 +588,9 @@ async function typicalTicket(client: Client, pool: Pool, taskQueue: string, tick
               : 'other (e.g. a local activity outlasting the task)';
     causes.set(cause, (causes.get(cause) ?? 0) + 1);
   });
-  const activityNames = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType?.name ?? '?');
+  const activityNames = events
+    .filter((e) => e.activityTaskScheduledEventAttributes)
+    .map((e) => e.activityTaskScheduledEventAttributes!.activityType?.name ?? '?');
   const state: TicketState = await handle.query(getTicketQuery);
   const described = await handle.describe();
   const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM ticket_events WHERE ticket_id = $1', [input.ticketId]);
@@ -628,7 +646,14 @@ interface BreachResult {
   rawParts: Parts;
 }
 
-const emptyParts = () => ({ arm: [] as number[], fire: [] as number[], work: [] as number[], dispatch: [] as number[], code: [] as number[], la: [] as number[] });
+const emptyParts = () => ({
+  arm: [] as number[],
+  fire: [] as number[],
+  work: [] as number[],
+  dispatch: [] as number[],
+  code: [] as number[],
+  la: [] as number[],
+});
 const partStats = (parts: ReturnType<typeof emptyParts>): Parts =>
   Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, stats(v.filter(Number.isFinite))])) as Parts;
 
@@ -644,7 +669,14 @@ async function paced<T>(n: number, everyMs: number, startOne: (i: number) => Pro
 }
 
 /** Opens `count` Sev-1 tickets `everyMs` apart and waits for each one's automatic escalation. */
-async function ticketSeries(client: Client, pool: Pool, taskQueue: string, prefix: string, count: number, everyMs: number): Promise<TicketSeries> {
+async function ticketSeries(
+  client: Client,
+  pool: Pool,
+  taskQueue: string,
+  prefix: string,
+  count: number,
+  everyMs: number,
+): Promise<TicketSeries> {
   log(`breach latency: ${count} xecuritas sev1 tickets ${everyMs} ms apart, first response "${BREACH_DURATION}"`);
   const openStarted = Date.now();
   const handles = await paced(count, everyMs, (i) =>
@@ -653,7 +685,12 @@ async function ticketSeries(client: Client, pool: Pool, taskQueue: string, prefi
   const openedOverMs = Date.now() - openStarted;
   const countRows = async (type: string) =>
     Number(
-      (await pool.query<{ n: string }>('SELECT count(*) AS n FROM ticket_events WHERE ticket_id LIKE $1 AND type = $2', [`${prefix}%`, type])).rows[0].n,
+      (
+        await pool.query<{ n: string }>('SELECT count(*) AS n FROM ticket_events WHERE ticket_id LIKE $1 AND type = $2', [
+          `${prefix}%`,
+          type,
+        ])
+      ).rows[0].n,
     );
   const done = await waitUntil(async () => (await countRows('escalated')) >= count, BREACH_AFTER_MS + 120_000, 500);
   if (!done) log(`breach latency: only ${await countRows('escalated')} of ${count} tickets escalated in time`);
@@ -782,7 +819,7 @@ interface CapacityResult {
 }
 
 async function health(client: Client, ids: string[], query: boolean): Promise<Health> {
-  const sample = Array.from({ length: 10 }, (_, i) => ids[Math.floor(((i * 7919 + 13) % 10007) / 10007 * ids.length)]);
+  const sample = Array.from({ length: 10 }, (_, i) => ids[Math.floor((((i * 7919 + 13) % 10007) / 10007) * ids.length)]);
   const sysInfo: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -824,13 +861,17 @@ async function capacity(
   const idOf = (i: number) => (kind === 'ticket' ? ticketWorkflowId(`CAP-${String(i).padStart(5, '0')}`) : `bench-sleeper-${i}`);
   const startOne = async (i: number) => {
     if (kind === 'ticket') {
-      await startTicket(client, taskQueue, ticketInput(`CAP-${String(i).padStart(5, '0')}`, {
-        policyId: 'isode',
-        plan: 'bronze',
-        severity: 'p4',
-        type: 'question',
-        title: 'How do I rotate the relay certificate?',
-      }));
+      await startTicket(
+        client,
+        taskQueue,
+        ticketInput(`CAP-${String(i).padStart(5, '0')}`, {
+          policyId: 'isode',
+          plan: 'bronze',
+          severity: 'p4',
+          type: 'question',
+          title: 'How do I rotate the relay certificate?',
+        }),
+      );
     } else {
       await client.workflow.start('benchSleeper', { taskQueue, workflowId: idOf(i), args: [Date.now() + SLEEP_MS] });
     }
@@ -852,7 +893,11 @@ async function capacity(
     const workerBefore = await child.status();
     const devRssBefore = rssOf(ctx.devPid);
     const sqliteBefore = fileSize(ctx.sqlite) + fileSize(`${ctx.sqlite}-wal`);
-    const healthBefore = await health(client, Array.from({ length: warm }, (_, i) => idOf(i)), kind === 'ticket');
+    const healthBefore = await health(
+      client,
+      Array.from({ length: warm }, (_, i) => idOf(i)),
+      kind === 'ticket',
+    );
 
     log(`capacity (${kind}): starting ${fmtN(n - warm)} more, ${IN_FLIGHT} in flight`);
     let next = warm;
@@ -900,7 +945,9 @@ async function capacity(
     let settled = 0;
     await waitUntil(async () => (settled = await settledCount(child)) >= started, CAPACITY_SETTLE_LIMIT_MS, 500);
     const settleSeconds = (performance.now() - t0) / 1000;
-    log(`capacity (${kind}): ${fmtN(started)} started in ${startSeconds.toFixed(1)} s, ${fmtN(settled)} settled in ${settleSeconds.toFixed(1)} s`);
+    log(
+      `capacity (${kind}): ${fmtN(started)} started in ${startSeconds.toFixed(1)} s, ${fmtN(settled)} settled in ${settleSeconds.toFixed(1)} s`,
+    );
 
     await delay(5_000);
     const workerAfter = await child.status();
@@ -910,17 +957,25 @@ async function capacity(
     const type = kind === 'ticket' ? TICKET_WORKFLOW : 'benchSleeper';
     let visibilityQueue = -1;
     let countMs = NaN;
-    await waitUntil(async () => {
-      const t = performance.now();
-      const { count } = await client.workflow.count(`WorkflowType="${type}" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`);
-      countMs = performance.now() - t;
-      const stable = count === visibilityQueue;
-      visibilityQueue = count;
-      return stable && count >= started;
-    }, 60_000, 1_000);
+    await waitUntil(
+      async () => {
+        const t = performance.now();
+        const { count } = await client.workflow.count(`WorkflowType="${type}" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`);
+        countMs = performance.now() - t;
+        const stable = count === visibilityQueue;
+        visibilityQueue = count;
+        return stable && count >= started;
+      },
+      60_000,
+      1_000,
+    );
     const visibilityAllTickets =
       kind === 'ticket' ? (await client.workflow.count(`WorkflowType="ticket" AND ExecutionStatus="Running"`)).count : undefined;
-    const healthAfter = await health(client, Array.from({ length: started }, (_, i) => idOf(i)), kind === 'ticket');
+    const healthAfter = await health(
+      client,
+      Array.from({ length: started }, (_, i) => idOf(i)),
+      kind === 'ticket',
+    );
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
       kind,
@@ -961,7 +1016,13 @@ interface Context {
   seconds: number;
 }
 
-function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[], breach: BreachResult, cap: { ticket: CapacityResult; sleeper: CapacityResult }): string {
+function report(
+  ctx: Context,
+  typicalRuns: TypicalResult[],
+  apiOpenings: number[],
+  breach: BreachResult,
+  cap: { ticket: CapacityResult; sleeper: CapacityResult },
+): string {
   const lines: string[] = [];
   const goal = (ok: boolean) => (ok ? 'met' : '**not met**');
   // The breakdown is of the first warm run; every run's total and steps are in the first table.
@@ -994,7 +1055,10 @@ function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[
       `the audit log has ${t.auditRows} rows for each ticket. Each step waits on the database, not on a workflow query: see below for a query during the opening.`,
     '',
     `Openings as \`POST /v1/tickets\` makes them (start, then the getTicket query at once), ${apiOpenings.length} times: the opening's history came to ` +
-      `${[...new Set(apiOpenings)].sort((x, y) => x - y).map((len) => `${len} events × ${apiOpenings.filter((v) => v === len).length}`).join(', ')} ` +
+      `${[...new Set(apiOpenings)]
+        .sort((x, y) => x - y)
+        .map((len) => `${len} events × ${apiOpenings.filter((v) => v === len).length}`)
+        .join(', ')} ` +
       `(${openingLength} without a query). ` +
       (apiExtra > 0
         ? `A query that reaches the workflow while its opening task is still running its local activities splits that task in two (+${apiExtra} events: a second WorkflowTaskScheduled/Started/Completed), ` +
@@ -1035,7 +1099,7 @@ function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[
     `${b.count} tickets (xecuritas, standard, sev1: 24/7 calendar, escalates to support management), their first response shortened to ` +
       `"${BREACH_DURATION}" by a \`policy_overrides\` row (first-response budget measured from openedAt: ${b.budgetSeconds.join(', ')} s; warning at 80 %), ` +
       `opened ${b.everyMs} ms apart (${(b.openedOverMs / 1000).toFixed(1)} s in all), so ten deadlines and ten warnings a second fall due over as long. ` +
-      'Latency = `ticket_events.recorded_at` of the automatic `escalated` row (its transaction\'s start, PostgreSQL `now()`) − the `dueAt` the `breached` row records ' +
+      "Latency = `ticket_events.recorded_at` of the automatic `escalated` row (its transaction's start, PostgreSQL `now()`) − the `dueAt` the `breached` row records " +
       `(equal to the workflow query's firstResponse dueAt for ${b.dueAgrees}/${b.count}). ` +
       `Escalated: ${b.escalated}/${b.count}; warnings recorded: ${b.warnings}. ` +
       `Then the same with ${sp.count} tickets ${sp.everyMs / 1000} s apart (escalated ${sp.escalated}/${sp.count}), so that no two deadlines overlap.`,
@@ -1060,10 +1124,10 @@ function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[
       `${(b.tickets.p99 - breach.timerActivity.p99 >= 0 ? '+' : '') + fmtMs(b.tickets.p99 - breach.timerActivity.p99)} over the raw timer at p99; ` +
       `${((0.99 * POLL_MS) / b.tickets.p99).toFixed(0)}× shorter than 5-minute polling at p99 (${(POLL_MS / b.tickets.max).toFixed(0)}× at the worst case).`,
     '',
-    'Where the time goes, from each workflow\'s history (server event times): *arming* = TimerStarted time + its duration − the instant it should fire ' +
-      '(the workflow computes the duration from its task\'s start time, so time spent in that task before the timer command reaches the server makes it fire late); ' +
+    "Where the time goes, from each workflow's history (server event times): *arming* = TimerStarted time + its duration − the instant it should fire " +
+      "(the workflow computes the duration from its task's start time, so time spent in that task before the timer command reaches the server makes it fire late); " +
       '*server* = TimerFired − that scheduled instant; *worker* = the row written (or the local activity run) − TimerFired, split into ' +
-      'TimerFired → WorkflowTaskStarted (*dispatch*), → the local activity scheduled (*workflow code*, from the marker\'s schedule time on the worker\'s clock) ' +
+      "TimerFired → WorkflowTaskStarted (*dispatch*), → the local activity scheduled (*workflow code*, from the marker's schedule time on the worker's clock) " +
       'and → the row written or the activity run (*local activity*: dispatch, pool connection, the statements before it).',
     '',
     '| p50 / p99 | arming | server timer | worker | of which dispatch | workflow code | local activity |',
@@ -1086,7 +1150,8 @@ function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[
   const rate = (r: CapacityResult) => r.started / r.startSeconds;
   const settledRate = (r: CapacityResult) => r.started / r.settleSeconds;
   const drain = (r: CapacityResult) => (r.started - r.settledAtStartsEnd) / Math.max(0.001, r.settleSeconds - r.startSeconds);
-  const perCached = (r: CapacityResult) => (r.workerAfter.rss - r.workerBefore.rss) / Math.max(1, r.workerAfter.cached - r.workerBefore.cached);
+  const perCached = (r: CapacityResult) =>
+    (r.workerAfter.rss - r.workerBefore.rss) / Math.max(1, r.workerAfter.cached - r.workerBefore.cached);
   const snapPerCached = (r: CapacityResult) =>
     (r.workerAfter.threadHeapSnapshot - r.workerBefore.threadHeapSnapshot) / Math.max(1, r.workerAfter.cached - r.workerBefore.cached);
   const perWorkflow = (r: CapacityResult) => (r.workerAfter.rss - r.workerBefore.rss) / Math.max(1, r.started - 20);
@@ -1094,7 +1159,11 @@ function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[
   const sqlitePer = (r: CapacityResult) => (r.sqliteAfter - r.sqliteBefore) / Math.max(1, r.started - 20);
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '—');
   const errorsOf = (r: CapacityResult) =>
-    Object.keys(r.errors).length ? Object.entries(r.errors).map(([m, k]) => `${k} × "${m}"`).join('; ') : 'none';
+    Object.keys(r.errors).length
+      ? Object.entries(r.errors)
+          .map(([m, k]) => `${k} × "${m}"`)
+          .join('; ')
+      : 'none';
   const h = (x: Health, query: boolean) =>
     `GetSystemInfo ${fmtMs(x.systemInfoMs)}, describe ${fmtMs(x.describeMs)} (max ${fmtMs(x.describeMaxMs)})` +
     (query ? `, getTicket query ${fmtMs(x.queryMs ?? NaN)} (max ${fmtMs(x.queryMaxMs ?? NaN)})` : '') +
@@ -1106,8 +1175,8 @@ function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[
       `at most ${IN_FLIGHT} \`client.workflow.start\` calls in flight, against one fresh worker process and the dev server; the baseline is the same number of ` +
       `workflows that only sleep on one 30-day timer, on another fresh worker, measured first in the same run (so the tickets run on a server already holding them). ` +
       '"Settled" = the ticket\'s opening persisted (its `tickets` row), or the sleeper\'s first task done (a sink call); the rate is workflows over the time from the first start to the last settled. ' +
-      'Worker memory after a full GC of its main thread (`gc()`) and of the SDK\'s workflow thread, where the sandboxes live (taking a heap snapshot of it forces one; ' +
-      'the snapshot\'s size is shown as a rough gauge of that heap; both workflow types run from the same bundle, so they carry the same per-workflow copy of its modules); RSS is the whole process. The dev server\'s RSS is a Go process\'s, not collected first: read it as a trend. ' +
+      "Worker memory after a full GC of its main thread (`gc()`) and of the SDK's workflow thread, where the sandboxes live (taking a heap snapshot of it forces one; " +
+      "the snapshot's size is shown as a rough gauge of that heap; both workflow types run from the same bundle, so they carry the same per-workflow copy of its modules); RSS is the whole process. The dev server's RSS is a Go process's, not collected first: read it as a trend. " +
       `The worker caches at most the SDK's default \`maxCachedWorkflows\` (from the heap limit; ${fmtN(c.workerAfter.cached)} here) and evicts the rest.`,
     '',
     '| | tickets | sleep-only baseline | ratio |',
@@ -1135,7 +1204,7 @@ function report(ctx: Context, typicalRuns: TypicalResult[], apiOpenings: number[
     '',
     `Dev server health, tickets: before ${h(c.healthBefore, true)}; after ${h(c.healthAfter, true)}. ` +
       `Baseline: before ${h(s.healthBefore, false)}; after ${h(s.healthAfter, false)}. ` +
-      'The query samples after are mostly tickets no longer in the worker\'s cache, answered by replaying their history. ' +
+      "The query samples after are mostly tickets no longer in the worker's cache, answered by replaying their history. " +
       `Start errors: tickets ${errorsOf(c)}; baseline ${errorsOf(s)}.`,
     '',
   );
@@ -1161,7 +1230,9 @@ function gitDescription(): string {
       cwd: path.join(__dirname, '..'),
       encoding: 'utf8',
     }).trim();
-    return dirty ? `commit ${head} plus uncommitted changes in ${[...new Set(dirty.split('\n').map((l) => l.slice(3).split('/')[0]))].join(', ')}/` : `commit ${head}`;
+    return dirty
+      ? `commit ${head} plus uncommitted changes in ${[...new Set(dirty.split('\n').map((l) => l.slice(3).split('/')[0]))].join(', ')}/`
+      : `commit ${head}`;
   } catch {
     return 'unknown commit';
   }
@@ -1252,7 +1323,10 @@ async function main(): Promise<number> {
       {
         command,
         postgres: `PostgreSQL ${postgres}`,
-        git: gitDescription() === gitAtStart ? gitAtStart : `${gitAtStart} at the start, ${gitDescription()} at the end (the code changed during the run)`,
+        git:
+          gitDescription() === gitAtStart
+            ? gitAtStart
+            : `${gitAtStart} at the start, ${gitDescription()} at the end (the code changed during the run)`,
         bundleHash,
         seconds: (performance.now() - runStarted) / 1000,
       },

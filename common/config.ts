@@ -46,10 +46,7 @@ export const configSchema = z
       .optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     LIFELINE_DATA_DIR: z.string().min(1).default('.data'),
-    LIFELINE_ADMIN_API_KEY: z
-      .string()
-      .min(16, 'expected an API key of at least 16 characters')
-      .optional(),
+    LIFELINE_ADMIN_API_KEY: z.string().min(16, 'expected an API key of at least 16 characters').optional(),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
@@ -77,9 +74,7 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: Array<{ variable: string; expected: string }>) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.expected}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.expected}`).join('\n'));
     this.name = 'ConfigError';
   }
 }

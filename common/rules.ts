@@ -5,7 +5,14 @@ export interface EffectiveRules {
   policy: Policy;
   /** e.g. "isode@1", "isode@1+policy#3+contract:C-9#2": recorded with every deadline. */
   version: string;
-  contract?: { contractId: string; customerId: string; plan: string; startsAt: Date; endsAt: Date | null; options: Record<string, boolean> };
+  contract?: {
+    contractId: string;
+    customerId: string;
+    plan: string;
+    startsAt: Date;
+    endsAt: Date | null;
+    options: Record<string, boolean>;
+  };
 }
 
 /**
@@ -21,7 +28,10 @@ export class RulesStore {
   async effective(policyId: string, contractId?: string): Promise<EffectiveRules> {
     const base = policyById(policyId);
     const [{ rows: policyRows }, { rows: contractRows }] = await Promise.all([
-      this.pool.query<{ override: PolicyOverride; version: number }>('SELECT override, version FROM policy_overrides WHERE policy_id = $1', [policyId]),
+      this.pool.query<{ override: PolicyOverride; version: number }>(
+        'SELECT override, version FROM policy_overrides WHERE policy_id = $1',
+        [policyId],
+      ),
       contractId
         ? this.pool.query<{
             customer_id: string;
@@ -32,7 +42,9 @@ export class RulesStore {
             options: Record<string, boolean>;
             override: PolicyOverride;
             version: number;
-          }>('SELECT customer_id, policy_id, plan, starts_at, ends_at, options, override, version FROM contracts WHERE contract_id = $1', [contractId])
+          }>('SELECT customer_id, policy_id, plan, starts_at, ends_at, options, override, version FROM contracts WHERE contract_id = $1', [
+            contractId,
+          ])
         : Promise.resolve({ rows: [] }),
     ]);
     const policyOverride = policyRows[0];
@@ -66,4 +78,3 @@ export class RulesStore {
     };
   }
 }
-

@@ -10,8 +10,7 @@ import { lifelineSearchAttributes } from '../workflows/search-attributes';
 /** Connection options shared by the client (API) and the worker. TLS turns on with an API key, as Temporal Cloud needs. */
 export function temporalConnectionOptions(cfg: Config): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
   const wantsTls =
-    cfg.TEMPORAL_TLS ??
-    Boolean(cfg.TEMPORAL_API_KEY || cfg.TEMPORAL_TLS_CLIENT_CERT_PATH || cfg.TEMPORAL_TLS_SERVER_CA_CERT_PATH);
+    cfg.TEMPORAL_TLS ?? Boolean(cfg.TEMPORAL_API_KEY || cfg.TEMPORAL_TLS_CLIENT_CERT_PATH || cfg.TEMPORAL_TLS_SERVER_CA_CERT_PATH);
   let tls: TLSConfig | boolean | undefined;
   if (wantsTls) {
     const config: TLSConfig = {};
@@ -42,14 +41,8 @@ export function connectWorker(cfg: Config): Promise<NativeConnection> {
  * Works on the dev server, the test server and self-hosted clusters; on Temporal Cloud they
  * are created in the Cloud console (the operator API is not open to namespace API keys).
  */
-export async function ensureSearchAttributes(
-  connection: Connection,
-  namespace: string,
-  logger?: Logger,
-): Promise<void> {
-  const wanted = Object.fromEntries(
-    lifelineSearchAttributes.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!]),
-  );
+export async function ensureSearchAttributes(connection: Connection, namespace: string, logger?: Logger): Promise<void> {
+  const wanted = Object.fromEntries(lifelineSearchAttributes.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!]));
   let existing: Record<string, unknown> = {};
   try {
     existing = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
@@ -66,4 +59,3 @@ export async function ensureSearchAttributes(
     throw err;
   }
 }
-

@@ -34,7 +34,6 @@ export function parseDate(s: string): LocalDate {
   return d;
 }
 
-
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -6,10 +6,28 @@
 export { previewSla, previewSlaFor, calendarFor, targetsFor, validateTicketInputs, parseInstant, policyById } from './sla';
 export type { SlaInput, SlaPreview, SlaTarget } from './sla';
 export {
-  computeLifecycle, computeLifecycleFor, addMonths, lifecycleDates, phaseAt, earliestMilestoneDate, supportedMinors, minorRuleFor, supportScope,
-  milestones, milestoneNames,
+  computeLifecycle,
+  computeLifecycleFor,
+  addMonths,
+  lifecycleDates,
+  phaseAt,
+  earliestMilestoneDate,
+  supportedMinors,
+  minorRuleFor,
+  supportScope,
+  milestones,
+  milestoneNames,
 } from './lifecycle';
-export type { Lifecycle, LifecycleInput, Milestone, MinorRelease, LifecyclePhase, ScopeAnswer, ScopeDecision, ScopeQuestion } from './lifecycle';
+export type {
+  Lifecycle,
+  LifecycleInput,
+  Milestone,
+  MinorRelease,
+  LifecyclePhase,
+  ScopeAnswer,
+  ScopeDecision,
+  ScopeQuestion,
+} from './lifecycle';
 export { compileCalendar, CompiledCalendar, mergeIntervals } from './calendar';
 export type { Interval } from './calendar';
 export { catalog } from './catalog';

@@ -77,11 +77,17 @@ export function lifecycleDates(rules: LifecycleRules | undefined, policyVersion:
   } else {
     eoms = eomsFloor;
     eol = eolFloor ?? undefined;
-    if (eoms && eol && formatDate(eol) < formatDate(eoms)) throw new PolicyInputError('eolNotBefore', 'End of Life cannot be before End of Mainstream Support');
+    if (eoms && eol && formatDate(eol) < formatDate(eoms))
+      throw new PolicyInputError('eolNotBefore', 'End of Life cannot be before End of Mainstream Support');
   }
-  if (eos && eoms && formatDate(eoms) < formatDate(eos)) throw new PolicyInputError('eos', 'End of Sales cannot be after End of Mainstream Support');
+  if (eos && eoms && formatDate(eoms) < formatDate(eos))
+    throw new PolicyInputError('eos', 'End of Sales cannot be after End of Mainstream Support');
   const noticeMonths = rules?.noticeMonths ?? 6;
-  const all: Array<[Milestone, LocalDate | undefined]> = [['eos', eos], ['eoms', eoms], ['eol', eol]];
+  const all: Array<[Milestone, LocalDate | undefined]> = [
+    ['eos', eos],
+    ['eoms', eoms],
+    ['eol', eol],
+  ];
   return {
     ...(eos ? { eos: formatDate(eos) } : {}),
     ...(eoms ? { eoms: formatDate(eoms) } : {}),
@@ -126,7 +132,9 @@ export function minorRuleFor(rules: readonly MinorSupportRule[], product: string
  * Releases are ordered by release date, then by the order they were recorded.
  */
 export function supportedMinors(rule: MinorSupportRule | undefined, releases: readonly MinorRelease[]): string[] {
-  const ordered = releases.map((r, i) => ({ ...r, i })).sort((a, b) => (a.releasedOn === b.releasedOn ? a.i - b.i : a.releasedOn < b.releasedOn ? -1 : 1));
+  const ordered = releases
+    .map((r, i) => ({ ...r, i }))
+    .sort((a, b) => (a.releasedOn === b.releasedOn ? a.i - b.i : a.releasedOn < b.releasedOn ? -1 : 1));
   if (!rule || rule.supported === 'all') return ordered.map((r) => r.version);
   const stable = ordered.filter((r) => r.kind === 'stable');
   // No stable minor yet: nothing is outdated against it.
@@ -134,7 +142,9 @@ export function supportedMinors(rule: MinorSupportRule | undefined, releases: re
   if (rule.supported === 'latestStable') return [stable[stable.length - 1].version];
   const latestTwo = stable.slice(-2);
   // "released no earlier than the previous to current stable version": by release date, ties included.
-  return ordered.filter((r) => (r.kind === 'stable' ? latestTwo.includes(r) : r.releasedOn >= latestTwo[0].releasedOn)).map((r) => r.version);
+  return ordered
+    .filter((r) => (r.kind === 'stable' ? latestTwo.includes(r) : r.releasedOn >= latestTwo[0].releasedOn))
+    .map((r) => r.version);
 }
 
 export type LifecyclePhase = 'announced' | 'pilot' | 'mainstream' | 'extended' | 'endOfLife';
@@ -162,20 +172,41 @@ export interface ScopeAnswer {
  * end of life → nothing; an outdated minor → known solutions and migration help (ISPsystem 8.3).
  */
 export function supportScope(rules: LifecycleRules | undefined, outdatedText: string | undefined, q: ScopeQuestion): ScopeAnswer {
-  if (q.phase === 'endOfLife') return { decision: 'refused', text: 'This version has reached End of Life: there is no support for it.', source: '000 §2 "After the product EOL…"' };
-  if (q.phase === 'announced') return { decision: 'refused', text: 'This version is not released yet; a pilot can be requested before its GA.', source: '000 §2 pilot before GA' };
+  if (q.phase === 'endOfLife')
+    return {
+      decision: 'refused',
+      text: 'This version has reached End of Life: there is no support for it.',
+      source: '000 §2 "After the product EOL…"',
+    };
+  if (q.phase === 'announced')
+    return {
+      decision: 'refused',
+      text: 'This version is not released yet; a pilot can be requested before its GA.',
+      source: '000 §2 pilot before GA',
+    };
   if (q.phase === 'extended' && rules?.extendedSupport) {
     const ext = rules.extendedSupport;
-    const covered = ext.covered.some((c) => c.types.includes(q.type as never) && (c.maxSeverityRank === undefined || q.severityRank <= c.maxSeverityRank));
+    const covered = ext.covered.some(
+      (c) => c.types.includes(q.type as never) && (c.maxSeverityRank === undefined || q.severityRank <= c.maxSeverityRank),
+    );
     if (!covered) {
       if (ext.billable.includes(q.type as never)) {
-        return { decision: 'billable', text: 'Extended Support: this is fixed only under an additional, paid agreement.', source: ext.source };
+        return {
+          decision: 'billable',
+          text: 'Extended Support: this is fixed only under an additional, paid agreement.',
+          source: ext.source,
+        };
       }
       return { decision: 'refused', text: 'Extended Support covers vulnerabilities and critical bugs only.', source: ext.source };
     }
   }
-  if (q.minorOutdated) return { decision: 'knownSolutionsOnly', text: outdatedText ?? 'This minor release is outdated.', source: '001 8.3' };
-  return { decision: 'covered', text: q.phase === 'extended' ? 'Covered by Extended Support.' : 'Covered.', source: q.phase === 'pilot' ? '000 §2 pilot' : 'mainstream support' };
+  if (q.minorOutdated)
+    return { decision: 'knownSolutionsOnly', text: outdatedText ?? 'This minor release is outdated.', source: '001 8.3' };
+  return {
+    decision: 'covered',
+    text: q.phase === 'extended' ? 'Covered by Extended Support.' : 'Covered.',
+    source: q.phase === 'pilot' ? '000 §2 pilot' : 'mainstream support',
+  };
 }
 
 /** The phase at an instant, from the instants its milestones take effect (GA at the start of its day, the rest at the end of theirs). */

@@ -5,8 +5,26 @@ import type { Policy } from './schema';
 import { policyById } from './sla';
 
 export { addMonths } from './dates';
-export { lifecycleDates, phaseAt, earliestMilestoneDate, supportedMinors, minorRuleFor, supportScope, milestones, milestoneNames } from './lifecycle-dates';
-export type { Lifecycle, LifecycleInput, Milestone, MinorRelease, LifecyclePhase, ScopeAnswer, ScopeDecision, ScopeQuestion } from './lifecycle-dates';
+export {
+  lifecycleDates,
+  phaseAt,
+  earliestMilestoneDate,
+  supportedMinors,
+  minorRuleFor,
+  supportScope,
+  milestones,
+  milestoneNames,
+} from './lifecycle-dates';
+export type {
+  Lifecycle,
+  LifecycleInput,
+  Milestone,
+  MinorRelease,
+  LifecyclePhase,
+  ScopeAnswer,
+  ScopeDecision,
+  ScopeQuestion,
+} from './lifecycle-dates';
 
 /** A policy with lifecycle rules (Infotecs): EOMS and EOL are always known. */
 export function computeLifecycleFor(policy: Policy, input: Omit<LifecycleInput, 'policy'>): Lifecycle & { eoms: string; eol: string } {

@@ -4,7 +4,10 @@ import { PolicyError } from './errors';
 import { policySchema, type Policy, type PolicyInput } from './schema';
 
 function pathOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Validates a policy; a wrong one fails with the path of every bad field. */
@@ -24,8 +27,7 @@ export function loadPolicy(raw: unknown): Policy {
 export type PolicyOverride = DeepPartial<PolicyInput>;
 type DeepPartial<T> = T extends Array<infer _U> ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Objects merge key by key; arrays and values of the override replace the base's. */
 function merge(base: unknown, override: unknown): unknown {

@@ -156,8 +156,16 @@ export const recipientRoles = ['customer', 'assignee', 'supportManagement', 'acc
 export type RecipientRole = (typeof recipientRoles)[number];
 /** Ticket events that may notify someone. */
 export const notifiableEvents = [
-  'opened', 'rejected', 'warning', 'breached', 'escalated', 'paged', 'reclassified', 'informationRequested',
-  'resolved', 'autoClosed',
+  'opened',
+  'rejected',
+  'warning',
+  'breached',
+  'escalated',
+  'paged',
+  'reclassified',
+  'informationRequested',
+  'resolved',
+  'autoClosed',
 ] as const;
 export type NotifiableEvent = (typeof notifiableEvents)[number];
 
@@ -198,7 +206,9 @@ export const lifecycleRulesSchema = z.object({
   extendedSupport: z
     .object({
       /** A covered kind of ticket: these types, at this severity rank or more urgent (1 = most urgent). */
-      covered: z.array(z.object({ types: z.array(z.enum(ticketTypes)).min(1), maxSeverityRank: z.number().int().min(1).optional() })).min(1),
+      covered: z
+        .array(z.object({ types: z.array(z.enum(ticketTypes)).min(1), maxSeverityRank: z.number().int().min(1).optional() }))
+        .min(1),
       billable: z.array(z.enum(ticketTypes)).default([]),
       source,
     })
@@ -238,9 +248,7 @@ export const policySchema = z
     /** Share of a target's budget at which its warning fires when the target names no warnAfter. */
     warnAtShare: z.number().gt(0).lt(1).default(0.8),
     /** Opening a ticket of these severities through these channels pages the on-call engineer (Xecuritas). */
-    pageOnCall: z
-      .object({ severities: z.array(id).min(1), channels: z.array(z.enum(ticketChannels)).min(1), source })
-      .optional(),
+    pageOnCall: z.object({ severities: z.array(id).min(1), channels: z.array(z.enum(ticketChannels)).min(1), source }).optional(),
     /** Ticket types forwarded at once and carrying no target (Xecuritas feature requests). */
     forwardOnOpen: z.object({ types: z.array(z.enum(ticketTypes)).min(1), team: z.string().min(1), source }).optional(),
     /** After resolution and after closing: when an unanswered resolved ticket closes, how long a closed one may reopen. */
@@ -275,15 +283,18 @@ export const policySchema = z
       ctx.addIssue({ code: 'custom', path: ['defaultCalendar'], message: `no calendar "${p.defaultCalendar}" in this policy` });
     }
     p.calendarRules.forEach((r, i) => {
-      if (!calendars.has(r.calendar)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'calendar'], message: `no calendar "${r.calendar}" in this policy` });
+      if (!calendars.has(r.calendar))
+        ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'calendar'], message: `no calendar "${r.calendar}" in this policy` });
       r.when.severities?.forEach((s, j) => {
-        if (!severities.has(s)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'severities', j], message: `no severity "${s}"` });
+        if (!severities.has(s))
+          ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'severities', j], message: `no severity "${s}"` });
       });
       r.when.plans?.forEach((s, j) => {
         if (!plans.has(s)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'plans', j], message: `no plan "${s}"` });
       });
       r.when.products?.forEach((s, j) => {
-        if (!p.products.includes(s)) ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'products', j], message: `no product "${s}"` });
+        if (!p.products.includes(s))
+          ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'products', j], message: `no product "${s}"` });
       });
       if (r.when.option && !options.has(r.when.option)) {
         ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'option'], message: `no plan offers option "${r.when.option}"` });
@@ -297,7 +308,11 @@ export const policySchema = z
         }
         for (const [kind, target] of Object.entries(byKind)) {
           if (target?.calendar && !calendars.has(target.calendar)) {
-            ctx.addIssue({ code: 'custom', path: ['targets', plan, severity, kind, 'calendar'], message: `no calendar "${target.calendar}" in this policy` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['targets', plan, severity, kind, 'calendar'],
+              message: `no calendar "${target.calendar}" in this policy`,
+            });
           }
         }
       }

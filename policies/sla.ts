@@ -90,9 +90,18 @@ export function calendarFor(policy: Policy, input: Omit<SlaInput, 'policy' | 'op
 /** Checks plan, severity, product and options against the policy, naming the field at fault. */
 export function validateTicketInputs(policy: Policy, input: Omit<SlaInput, 'policy' | 'openedAt'>): void {
   const plan = policy.plans.find((p) => p.id === input.plan);
-  if (!plan) throw new PolicyInputError('plan', `unknown plan "${input.plan}" for policy "${policy.id}"`, policy.plans.map((p) => p.id));
+  if (!plan)
+    throw new PolicyInputError(
+      'plan',
+      `unknown plan "${input.plan}" for policy "${policy.id}"`,
+      policy.plans.map((p) => p.id),
+    );
   if (!policy.severities.some((s) => s.id === input.severity)) {
-    throw new PolicyInputError('severity', `unknown severity "${input.severity}" for policy "${policy.id}"`, policy.severities.map((s) => s.id));
+    throw new PolicyInputError(
+      'severity',
+      `unknown severity "${input.severity}" for policy "${policy.id}"`,
+      policy.severities.map((s) => s.id),
+    );
   }
   if (input.product !== undefined && policy.products.length > 0 && !policy.products.includes(input.product)) {
     throw new PolicyInputError('product', `unknown product "${input.product}" for policy "${policy.id}"`, policy.products);

@@ -94,7 +94,9 @@ export function ticketRulesDigest(policy: Policy, input: TicketRuleInputs): Tick
     pageOnCall: Boolean(
       policy.pageOnCall?.severities.includes(input.severity) && policy.pageOnCall.channels.includes(input.channel as never),
     ),
-    ...(forwarded && policy.forwardOnOpen ? { forwardOnOpen: { team: policy.forwardOnOpen.team, source: policy.forwardOnOpen.source } } : {}),
+    ...(forwarded && policy.forwardOnOpen
+      ? { forwardOnOpen: { team: policy.forwardOnOpen.team, source: policy.forwardOnOpen.source } }
+      : {}),
     resolvedCloseAfterMs: calendarDays('closing.resolvedCloseAfter', policy.closing.resolvedCloseAfter),
     reopenWithinMs: calendarDays('closing.reopenWithin', policy.closing.reopenWithin),
     notify: { ...defaultNotify, ...policy.notify },

@@ -50,9 +50,7 @@ export function localToUtc(zone: string, date: LocalDate, minuteOfDay: number): 
   const after = offsetMinutes(zone, naive + DAY);
   // No offset change within a day either side (almost every day): one reading, no gap, no overlap.
   if (before === after && offsetMinutes(zone, naive - before * MINUTE) === before) return naive - before * MINUTE;
-  const candidates = [naive - before * MINUTE, naive - after * MINUTE].filter(
-    (t) => offsetMinutes(zone, t) * MINUTE === naive - t,
-  );
+  const candidates = [naive - before * MINUTE, naive - after * MINUTE].filter((t) => offsetMinutes(zone, t) * MINUTE === naive - t);
   if (candidates.length > 0) return Math.min(...candidates);
   // In a gap: the transition lies between the two readings; find its first millisecond.
   let lo = Math.min(naive - before * MINUTE, naive - after * MINUTE);

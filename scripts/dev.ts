@@ -90,7 +90,10 @@ async function main(): Promise<void> {
     let databaseUrl = cfg.DATABASE_URL;
     if (!databaseUrl) {
       say(`starting embedded PostgreSQL on 127.0.0.1:${cfg.DEV_POSTGRES_PORT} (data in ${path.join(dataDir, 'postgres')})`);
-      const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: cfg.DEV_POSTGRES_PORT });
+      const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, 'postgres'),
+        port: cfg.DEV_POSTGRES_PORT,
+      });
       stops.push(() => pg.stop());
       databaseUrl = pg.url;
     }
@@ -108,11 +111,11 @@ async function main(): Promise<void> {
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       activities: createActivities({
-      pool,
-      mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
-      notifyFrom: cfg.NOTIFY_FROM,
-      webhookSecret: cfg.WEBHOOK_SECRET,
-    }),
+        pool,
+        mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
+        notifyFrom: cfg.NOTIFY_FROM,
+        webhookSecret: cfg.WEBHOOK_SECRET,
+      }),
     });
     const running = worker.run();
     running.catch((err: Error) => {
@@ -135,10 +138,15 @@ async function main(): Promise<void> {
     const api = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`;
     say('Lifeline is running:');
     say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz)`);
-    say(`  Temporal UI  ${env ? `http://127.0.0.1:${cfg.DEV_TEMPORAL_UI_PORT}` : cfg.TEMPORAL_UI_URL}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`);
-    if (adminKey === DEV_ADMIN_KEY) say(`  admin key    ${DEV_ADMIN_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
+    say(
+      `  Temporal UI  ${env ? `http://127.0.0.1:${cfg.DEV_TEMPORAL_UI_PORT}` : cfg.TEMPORAL_UI_URL}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`,
+    );
+    if (adminKey === DEV_ADMIN_KEY)
+      say(`  admin key    ${DEV_ADMIN_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
     say(`try: curl -s -X POST ${api}/v1/tickets -H 'Authorization: Bearer ${adminKey ?? '<key>'}' -H 'Content-Type: application/json' \\`);
-    say(`       -d '{"customerId":"acme","policyId":"isode","plan":"gold","severity":"p1","title":"Mail relay down","description":"No mail since 09:10"}'`);
+    say(
+      `       -d '{"customerId":"acme","policyId":"isode","plan":"gold","severity":"p1","title":"Mail relay down","description":"No mail since 09:10"}'`,
+    );
     say('press Ctrl-C to stop');
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'start-up failed');

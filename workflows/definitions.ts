@@ -321,9 +321,7 @@ export interface ComputeTargetsResult {
   rulesVersion: string;
   digest: TicketRulesDigest;
   targets: ComputedTarget[];
-  entitlement?:
-    | { entitled: true; scope?: SupportScopeRecord }
-    | { entitled: false; reasonId: string; text: string };
+  entitlement?: { entitled: true; scope?: SupportScopeRecord } | { entitled: false; reasonId: string; text: string };
 }
 
 /** Error type of a ticket's inputs the policy refuses (unknown severity, …): never retried. */

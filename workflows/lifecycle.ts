@@ -18,7 +18,14 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index';
-import { earliestMilestoneDate, lifecycleDates, milestoneNames, phaseAt, supportedMinors, type Milestone } from '../policies/lifecycle-dates';
+import {
+  earliestMilestoneDate,
+  lifecycleDates,
+  milestoneNames,
+  phaseAt,
+  supportedMinors,
+  type Milestone,
+} from '../policies/lifecycle-dates';
 import {
   announceNextMajorUpdate,
   extendSupportUpdate,
@@ -206,22 +213,59 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
   /** Sends the notices that are due and moves the phase past every milestone reached, in time order. */
   const fireDue = () => {
     const t = now();
-    const due = state.notices.filter((n) => !n.sentAt && Date.parse(n.dueAt) <= t).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+    const due = state.notices
+      .filter((n) => !n.sentAt && Date.parse(n.dueAt) <= t)
+      .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
     for (const n of due) {
       n.sentAt = iso(t);
       if (t - Date.parse(n.dueAt) >= DAY) n.late = true;
       record(
         'noticeSent',
         SYSTEM,
-        { milestone: n.milestone, kind: n.kind, date: n.date, previousDate: n.previousDate ?? null, sendOn: n.sendOn, dueAt: n.dueAt, late: n.late ?? false },
+        {
+          milestone: n.milestone,
+          kind: n.kind,
+          date: n.date,
+          previousDate: n.previousDate ?? null,
+          sendOn: n.sendOn,
+          dueAt: n.dueAt,
+          late: n.late ?? false,
+        },
         { event: 'notice' },
       );
     }
     const transitions: Array<['ga' | Milestone, () => boolean, () => void]> = [
-      ['ga', () => state.phase === 'announced' || state.phase === 'pilot', () => { state.phase = 'mainstream'; state.onSale = true; }],
-      ['eos', () => state.onSale, () => { state.onSale = false; }],
-      ['eoms', () => state.phase === 'mainstream', () => { state.phase = 'extended'; state.onSale = false; }],
-      ['eol', () => state.phase !== 'endOfLife', () => { state.phase = 'endOfLife'; state.onSale = false; }],
+      [
+        'ga',
+        () => state.phase === 'announced' || state.phase === 'pilot',
+        () => {
+          state.phase = 'mainstream';
+          state.onSale = true;
+        },
+      ],
+      [
+        'eos',
+        () => state.onSale,
+        () => {
+          state.onSale = false;
+        },
+      ],
+      [
+        'eoms',
+        () => state.phase === 'mainstream',
+        () => {
+          state.phase = 'extended';
+          state.onSale = false;
+        },
+      ],
+      [
+        'eol',
+        () => state.phase !== 'endOfLife',
+        () => {
+          state.phase = 'endOfLife';
+          state.onSale = false;
+        },
+      ],
     ];
     const ordered = transitions
       .filter(([m]) => reached(m, t))
@@ -230,13 +274,19 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
       if (!applies()) continue;
       apply();
       const date = m === 'ga' ? state.inputs.ga : state.milestones[m];
-      record('milestoneReached', SYSTEM, { milestone: m, date, phase: state.phase, onSale: state.onSale, at: state.changesAt[m] }, { event: 'milestone' });
+      record(
+        'milestoneReached',
+        SYSTEM,
+        { milestone: m, date, phase: state.phase, onSale: state.onSale, at: state.changesAt[m] },
+        { event: 'milestone' },
+      );
     }
   };
 
   const refreshNext = () => {
     const candidates: Array<[number, string]> = [];
-    for (const n of state.notices) if (!n.sentAt) candidates.push([Date.parse(n.dueAt), `${n.kind} notice of ${milestoneNames[n.milestone]} (${n.date})`]);
+    for (const n of state.notices)
+      if (!n.sentAt) candidates.push([Date.parse(n.dueAt), `${n.kind} notice of ${milestoneNames[n.milestone]} (${n.date})`]);
     const upcoming: Array<['ga' | Milestone, boolean]> = [
       ['ga', state.phase === 'announced' || state.phase === 'pilot'],
       ['eos', state.onSale || state.phase === 'announced' || state.phase === 'pilot'],
@@ -270,7 +320,9 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
         );
       }
       if (m === 'eoms' && current && state.milestones.provisional && proposed < current) {
-        refuse(`End of Mainstream Support (${current}) is provisional until the next major version's GA is known, and can only move later; it would move to ${proposed}`);
+        refuse(
+          `End of Mainstream Support (${current}) is provisional until the next major version's GA is known, and can only move later; it would move to ${proposed}`,
+        );
       }
     }
   };
@@ -322,7 +374,12 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
             record('milestonesChanged', c.by, {
               reason: def.name,
               before: { eos: before.eos ?? null, eoms: before.eoms ?? null, eol: before.eol ?? null, provisional: before.provisional },
-              after: { eos: plan.milestones.eos ?? null, eoms: plan.milestones.eoms ?? null, eol: plan.milestones.eol ?? null, provisional: plan.milestones.provisional },
+              after: {
+                eos: plan.milestones.eos ?? null,
+                eoms: plan.milestones.eoms ?? null,
+                eol: plan.milestones.eol ?? null,
+                provisional: plan.milestones.provisional,
+              },
               rules: plan.rulesVersion,
             });
           }
@@ -366,7 +423,10 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
     extendSupportUpdate,
     (c) => {
       if (!c.eoms && !c.eol) refuse('an extension names a new End of Mainstream Support (eoms), End of Life (eol), or both');
-      for (const [m, date] of [['eoms', c.eoms], ['eol', c.eol]] as const) {
+      for (const [m, date] of [
+        ['eoms', c.eoms],
+        ['eol', c.eol],
+      ] as const) {
         const current = state.milestones[m];
         if (date && current && date <= current) refuse(`an extension moves support later: ${milestoneNames[m]} is already ${current}`);
       }
@@ -377,14 +437,20 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
       ...(c.eol ? { eolNotBefore: c.eol } : {}),
     }),
     (c) => {
-      state.extensions.push({ ...(c.eoms ? { eomsNotBefore: c.eoms } : {}), ...(c.eol ? { eolNotBefore: c.eol } : {}), reason: c.reason, at: iso(now()) });
+      state.extensions.push({
+        ...(c.eoms ? { eomsNotBefore: c.eoms } : {}),
+        ...(c.eol ? { eolNotBefore: c.eol } : {}),
+        reason: c.reason,
+        at: iso(now()),
+      });
       record('supportExtended', c.by, { eoms: c.eoms ?? null, eol: c.eol ?? null, reason: c.reason });
     },
   );
 
   const checkMinor = (c: { version: string; kind: string; releasedOn?: string }) => {
     if (state.phase === 'endOfLife') refuse(`${state.productName} ${state.major} has reached End of Life`);
-    if (!c.releasedOn || !/^\d{4}-\d{2}-\d{2}$/.test(c.releasedOn)) refuse('a minor release names its release date (releasedOn, YYYY-MM-DD)');
+    if (!c.releasedOn || !/^\d{4}-\d{2}-\d{2}$/.test(c.releasedOn))
+      refuse('a minor release names its release date (releasedOn, YYYY-MM-DD)');
     if (state.minors.some((m) => m.version === c.version)) refuse(`minor release ${c.version} is already recorded`);
   };
   setHandler(
@@ -398,10 +464,21 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
         const before = state.supportedMinors;
         state.minors.push({ version: c.version, kind: c.kind, releasedOn });
         state.supportedMinors = supportedMinors(state.minorRule, state.minors);
-        record('minorReleased', c.by, { version: c.version, kind: c.kind, releasedOn, supportedMinors: state.supportedMinors, rule: state.minorRule?.supported ?? 'all' });
+        record('minorReleased', c.by, {
+          version: c.version,
+          kind: c.kind,
+          releasedOn,
+          supportedMinors: state.supportedMinors,
+          rule: state.minorRule?.supported ?? 'all',
+        });
         // 8.3: customers on a minor that just became outdated are told what they still get.
         for (const minor of before.filter((v) => !state.supportedMinors.includes(v))) {
-          record('minorOutdated', SYSTEM, { minor, replacedBy: c.version, text: state.minorRule?.outdated ?? null, source: state.minorRule?.source ?? null }, { event: 'minorOutdated', minor });
+          record(
+            'minorOutdated',
+            SYSTEM,
+            { minor, replacedBy: c.version, text: state.minorRule?.outdated ?? null, source: state.minorRule?.source ?? null },
+            { event: 'minorOutdated', minor },
+          );
         }
         await flush();
         return snapshot();
@@ -411,7 +488,8 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
 
   const checkPilot = (c: RequestPilotCommand) => {
     if (!c.customerId) refuse('a pilot request names the customer');
-    if (state.phase !== 'announced' && state.phase !== 'pilot') refuse(`a pilot is requested before GA; ${state.productName} ${state.major} is already in ${state.phase}`);
+    if (state.phase !== 'announced' && state.phase !== 'pilot')
+      refuse(`a pilot is requested before GA; ${state.productName} ${state.major} is already in ${state.phase}`);
   };
   setHandler(
     requestPilotUpdate,
@@ -435,7 +513,13 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
 
   if (!carried) {
     await exclusive(async () => {
-      const plan = await planLifecycle({ policyId: state.policyId, product: state.productName, zone: state.zone, dates: state.inputs, now: iso(now()) });
+      const plan = await planLifecycle({
+        policyId: state.policyId,
+        product: state.productName,
+        zone: state.zone,
+        dates: state.inputs,
+        now: iso(now()),
+      });
       applyPlan(plan, true);
       // A version registered late starts in the phase its dates give, without announcing the past.
       state.phase = phaseAt(state.changesAt, state.pilots.length > 0, now());

@@ -120,7 +120,8 @@ const describe: Record<string, string> = {
   hotfixRequired: 'marked as needing a hot fix',
 };
 
-const article = (status: TicketStatus) => (status === 'open' ? 'an open' : `a ${status === 'waitingOnCustomer' ? 'waiting-on-customer' : status}`);
+const article = (status: TicketStatus) =>
+  status === 'open' ? 'an open' : `a ${status === 'waitingOnCustomer' ? 'waiting-on-customer' : status}`;
 
 export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Promise<TicketState> {
   // Tickets started by the first slice (no SLA clocks) run on as they began.
@@ -357,10 +358,15 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
         // Escalation happens once per target window: escalatedAt is part of the carried state.
         if (t.escalateTo !== 'none' && !t.escalatedAt) {
           t.escalatedAt = iso(t0);
-          record('escalated', SYSTEM, { kind: t.kind, window: t.window, to: t.escalateTo, automatic: true, source: t.source }, {
-            event: 'escalated',
-            extra: [t.escalateTo as RecipientRole],
-          });
+          record(
+            'escalated',
+            SYSTEM,
+            { kind: t.kind, window: t.window, to: t.escalateTo, automatic: true, source: t.source },
+            {
+              event: 'escalated',
+              extra: [t.escalateTo as RecipientRole],
+            },
+          );
         }
       } else if (!t.warnedAt && !t.breachedAt && t.warnAt && ms(t.warnAt) <= t0) {
         t.warnedAt = iso(t0);
@@ -450,42 +456,52 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   const opening: Promise<unknown> = carried
     ? Promise.resolve()
     : exclusive(async () => {
-      record('opened', input.openedBy, { channel: input.channel, type: input.type, suggestedSeverity: input.suggestedSeverity ?? null });
-      let result: ComputeTargetsResult | undefined;
-      try {
-        result = await recompute('opened', SYSTEM, { added: ['firstResponse', 'nextResponse', 'relief', 'resolution'], entitlement: true });
-      } catch (err) {
-        // The API checks inputs first; a policy that refuses them anyway rejects the ticket, visibly.
-        const cause = (err as { cause?: { type?: string; message?: string } }).cause;
-        if (cause?.type !== INVALID_TICKET_INPUT) throw err;
-        digest = fallbackDigest();
-        reject(SYSTEM, 'invalidRequest', undefined, cause.message ?? 'the policy refused the ticket');
-        return;
-      }
-      pending[0].notify = digest.notify.opened.length ? { event: 'opened', roles: digest.notify.opened } : undefined;
-      if (state.targets.length > 0) {
-        record('targetsComputed', SYSTEM, { rules: state.rulesVersion, targets: state.targets.map((t) => ({ kind: t.kind, dueAt: t.dueAt, warnAt: t.warnAt, calendar: t.calendar, source: t.source })) });
-      }
-      if (result.entitlement && !result.entitlement.entitled) {
-        // Not entitled: opened and rejected at once, so the customer sees why.
-        record('entitlementRefused', SYSTEM, { reasonId: result.entitlement.reasonId, text: result.entitlement.text });
-        reject(SYSTEM, result.entitlement.reasonId, undefined, result.entitlement.text);
-        return;
-      }
-      const scope = result.entitlement?.entitled ? result.entitlement.scope : undefined;
-      if (scope && scope.decision !== 'covered') {
-        // Accepted, with what the version's lifecycle still allows (Infotecs 000 §2, ISPsystem 8.3).
-        state.supportScope = scope;
-        record('supportLimited', SYSTEM, { ...scope });
-      }
-      if (digest.forwardOnOpen) {
-        state.status = 'forwarded';
-        state.forwardedTo = digest.forwardOnOpen.team;
-        record('forwarded', SYSTEM, { team: digest.forwardOnOpen.team, source: digest.forwardOnOpen.source, note: 'not a problem: no target applies' });
-      }
-      if (digest.pageOnCall) page(SYSTEM);
-      fireDue();
-    });;
+        record('opened', input.openedBy, { channel: input.channel, type: input.type, suggestedSeverity: input.suggestedSeverity ?? null });
+        let result: ComputeTargetsResult | undefined;
+        try {
+          result = await recompute('opened', SYSTEM, {
+            added: ['firstResponse', 'nextResponse', 'relief', 'resolution'],
+            entitlement: true,
+          });
+        } catch (err) {
+          // The API checks inputs first; a policy that refuses them anyway rejects the ticket, visibly.
+          const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+          if (cause?.type !== INVALID_TICKET_INPUT) throw err;
+          digest = fallbackDigest();
+          reject(SYSTEM, 'invalidRequest', undefined, cause.message ?? 'the policy refused the ticket');
+          return;
+        }
+        pending[0].notify = digest.notify.opened.length ? { event: 'opened', roles: digest.notify.opened } : undefined;
+        if (state.targets.length > 0) {
+          record('targetsComputed', SYSTEM, {
+            rules: state.rulesVersion,
+            targets: state.targets.map((t) => ({ kind: t.kind, dueAt: t.dueAt, warnAt: t.warnAt, calendar: t.calendar, source: t.source })),
+          });
+        }
+        if (result.entitlement && !result.entitlement.entitled) {
+          // Not entitled: opened and rejected at once, so the customer sees why.
+          record('entitlementRefused', SYSTEM, { reasonId: result.entitlement.reasonId, text: result.entitlement.text });
+          reject(SYSTEM, result.entitlement.reasonId, undefined, result.entitlement.text);
+          return;
+        }
+        const scope = result.entitlement?.entitled ? result.entitlement.scope : undefined;
+        if (scope && scope.decision !== 'covered') {
+          // Accepted, with what the version's lifecycle still allows (Infotecs 000 §2, ISPsystem 8.3).
+          state.supportScope = scope;
+          record('supportLimited', SYSTEM, { ...scope });
+        }
+        if (digest.forwardOnOpen) {
+          state.status = 'forwarded';
+          state.forwardedTo = digest.forwardOnOpen.team;
+          record('forwarded', SYSTEM, {
+            team: digest.forwardOnOpen.team,
+            source: digest.forwardOnOpen.source,
+            note: 'not a problem: no target applies',
+          });
+        }
+        if (digest.pageOnCall) page(SYSTEM);
+        fireDue();
+      });
 
   function command<C extends CommandBase>(
     def: UpdateDefinition<TicketState, [C]>,
@@ -524,22 +540,32 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   const active: TicketStatus[] = ['open', 'waitingOnCustomer', 'forwarded', 'relieved', 'resolved'];
   const working: TicketStatus[] = ['open', 'waitingOnCustomer', 'forwarded', 'relieved'];
 
-  command(assignTicketUpdate, active, (c) => {
-    if (!c.engineer?.id) refuse('an assignment names the engineer');
-  }, (c) => {
-    state.assignee = c.engineer;
-    record('assigned', c.by, { engineer: c.engineer });
-  });
+  command(
+    assignTicketUpdate,
+    active,
+    (c) => {
+      if (!c.engineer?.id) refuse('an assignment names the engineer');
+    },
+    (c) => {
+      state.assignee = c.engineer;
+      record('assigned', c.by, { engineer: c.engineer });
+    },
+  );
 
-  command(respondUpdate, ['open', 'relieved', 'forwarded', 'waitingOnCustomer'], () => undefined, async (c) => {
-    state.respondedAt = iso(now());
-    record('responded', c.by, { message: c.message ?? null });
-    meet(RESPONSE_KINDS, c.by);
-    const handOver = c.awaitCustomer ?? digest.afterResponse;
-    if (handOver && (state.status === 'open' || state.status === 'relieved')) await waitForCustomer();
-    // ISPsystem 3.6 counts the 7 days from the last response.
-    else if (handOver && state.status === 'waitingOnCustomer') armAutoClose(digest.autoCloseAfterMs);
-  });
+  command(
+    respondUpdate,
+    ['open', 'relieved', 'forwarded', 'waitingOnCustomer'],
+    () => undefined,
+    async (c) => {
+      state.respondedAt = iso(now());
+      record('responded', c.by, { message: c.message ?? null });
+      meet(RESPONSE_KINDS, c.by);
+      const handOver = c.awaitCustomer ?? digest.afterResponse;
+      if (handOver && (state.status === 'open' || state.status === 'relieved')) await waitForCustomer();
+      // ISPsystem 3.6 counts the 7 days from the last response.
+      else if (handOver && state.status === 'waitingOnCustomer') armAutoClose(digest.autoCloseAfterMs);
+    },
+  );
 
   const waitForCustomer = async () => {
     state.status = 'waitingOnCustomer';
@@ -548,14 +574,19 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     if (state.targets.some((t) => t.status === 'running')) await recompute('waiting on the customer', SYSTEM);
   };
 
-  command(requestInformationUpdate, ['open', 'relieved'], (c) => {
-    if (!c.message?.trim()) refuse('a request for information says what is needed');
-  }, async (c) => {
-    state.respondedAt = iso(now());
-    record('informationRequested', c.by, { message: c.message }, { event: 'informationRequested' });
-    meet(RESPONSE_KINDS, c.by); // 2.6 *: a request for information meets the response time
-    await waitForCustomer();
-  });
+  command(
+    requestInformationUpdate,
+    ['open', 'relieved'],
+    (c) => {
+      if (!c.message?.trim()) refuse('a request for information says what is needed');
+    },
+    async (c) => {
+      state.respondedAt = iso(now());
+      record('informationRequested', c.by, { message: c.message }, { event: 'informationRequested' });
+      meet(RESPONSE_KINDS, c.by); // 2.6 *: a request for information meets the response time
+      await waitForCustomer();
+    },
+  );
 
   const backToVendor = async (why: string, actor: Actor) => {
     const wasPaused = Boolean(openPause());
@@ -566,42 +597,52 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
     if (wasPaused || restarted.length > 0) await recompute(why, actor, { added: restarted });
   };
 
-  command(replyUpdate, ['open', 'waitingOnCustomer', 'relieved', 'resolved', 'forwarded'], () => undefined, async (c) => {
-    const from = state.status;
-    record('customerReplied', c.by, { message: c.message ?? null, from });
-    if (from === 'forwarded') return; // the team has it; the reply is on record
-    if (from === 'resolved') {
-      delete state.resolvedAt;
-      delete state.resolution;
-      state.relievedAt = undefined;
-    }
-    await backToVendor(from === 'waitingOnCustomer' ? 'the customer answered' : 'the customer wrote again', c.by);
-  });
+  command(
+    replyUpdate,
+    ['open', 'waitingOnCustomer', 'relieved', 'resolved', 'forwarded'],
+    () => undefined,
+    async (c) => {
+      const from = state.status;
+      record('customerReplied', c.by, { message: c.message ?? null, from });
+      if (from === 'forwarded') return; // the team has it; the reply is on record
+      if (from === 'resolved') {
+        delete state.resolvedAt;
+        delete state.resolution;
+        state.relievedAt = undefined;
+      }
+      await backToVendor(from === 'waitingOnCustomer' ? 'the customer answered' : 'the customer wrote again', c.by);
+    },
+  );
 
-  command(reclassifyUpdate, active, (c) => {
-    if (!c.reason?.trim()) refuse('a reclassification gives its reason');
-    if (!digest.severities.some((s) => s.id === c.severity)) {
-      refuse(`unknown severity "${c.severity}"; expected one of ${digest.severities.map((s) => s.id).join(', ')}`);
-    }
-    if (c.severity === state.severity) refuse(`the ticket already has severity ${c.severity}`);
-  }, async (c) => {
-    const from = state.severity;
-    state.severity = c.severity;
-    // The customer's problem began when the ticket was opened, so the new severity's targets count
-    // from that original start (and its pauses), not from the reclassification.
-    const wasPaged = state.pagedAt !== undefined;
-    let result: ComputeTargetsResult;
-    try {
-      result = await recompute(`reclassified from ${from} to ${c.severity}: ${c.reason}`, c.by, { added: kindsNotYetMet() });
-    } catch (err) {
-      state.severity = from;
-      throw err;
-    }
-    delete state.suggestedSeverity;
-    record('reclassified', c.by, { from, to: c.severity, reason: c.reason }, { event: 'reclassified' });
-    if (result.digest.pageOnCall && !wasPaged) page(c.by);
-    fireDue();
-  });
+  command(
+    reclassifyUpdate,
+    active,
+    (c) => {
+      if (!c.reason?.trim()) refuse('a reclassification gives its reason');
+      if (!digest.severities.some((s) => s.id === c.severity)) {
+        refuse(`unknown severity "${c.severity}"; expected one of ${digest.severities.map((s) => s.id).join(', ')}`);
+      }
+      if (c.severity === state.severity) refuse(`the ticket already has severity ${c.severity}`);
+    },
+    async (c) => {
+      const from = state.severity;
+      state.severity = c.severity;
+      // The customer's problem began when the ticket was opened, so the new severity's targets count
+      // from that original start (and its pauses), not from the reclassification.
+      const wasPaged = state.pagedAt !== undefined;
+      let result: ComputeTargetsResult;
+      try {
+        result = await recompute(`reclassified from ${from} to ${c.severity}: ${c.reason}`, c.by, { added: kindsNotYetMet() });
+      } catch (err) {
+        state.severity = from;
+        throw err;
+      }
+      delete state.suggestedSeverity;
+      record('reclassified', c.by, { from, to: c.severity, reason: c.reason }, { event: 'reclassified' });
+      if (result.digest.pageOnCall && !wasPaged) page(c.by);
+      fireDue();
+    },
+  );
 
   // The kinds a reclassified ticket gets are known only to the policy: ask for every kind not yet
   // met, and keep what comes back.
@@ -610,132 +651,184 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       (k) => !state.targets.some((t) => t.kind === k && (t.status === 'met' || t.status === 'cancelled')),
     );
 
-  command(forwardUpdate, ['open', 'relieved'], (c) => {
-    if (!c.team?.trim()) refuse('forwarding names the team');
-  }, async (c) => {
-    state.status = 'forwarded';
-    state.forwardedTo = c.team;
-    record('forwarded', c.by, { team: c.team, note: c.note ?? null, suspends: digest.suspendIn.includes('forwarded') });
-    // ISPsystem 3.4: a forwarded ticket is "processed without a response time".
-    if (digest.suspendIn.includes('forwarded')) {
-      startPause('forwarded');
-      if (state.targets.some((t) => t.status === 'running')) await recompute('forwarded: targets suspended', c.by);
-    }
-  });
+  command(
+    forwardUpdate,
+    ['open', 'relieved'],
+    (c) => {
+      if (!c.team?.trim()) refuse('forwarding names the team');
+    },
+    async (c) => {
+      state.status = 'forwarded';
+      state.forwardedTo = c.team;
+      record('forwarded', c.by, { team: c.team, note: c.note ?? null, suspends: digest.suspendIn.includes('forwarded') });
+      // ISPsystem 3.4: a forwarded ticket is "processed without a response time".
+      if (digest.suspendIn.includes('forwarded')) {
+        startPause('forwarded');
+        if (state.targets.some((t) => t.status === 'running')) await recompute('forwarded: targets suspended', c.by);
+      }
+    },
+  );
 
-  command(returnUpdate, ['forwarded'], () => undefined, async (c) => {
-    record('returned', c.by, { from: state.forwardedTo ?? null, note: c.note ?? null });
-    delete state.forwardedTo;
-    await backToVendor('returned from the team', c.by);
-  });
+  command(
+    returnUpdate,
+    ['forwarded'],
+    () => undefined,
+    async (c) => {
+      record('returned', c.by, { from: state.forwardedTo ?? null, note: c.note ?? null });
+      delete state.forwardedTo;
+      await backToVendor('returned from the team', c.by);
+    },
+  );
 
-  command(relieveUpdate, ['open', 'waitingOnCustomer'], () => undefined, async (c) => {
-    state.relievedAt = iso(now());
-    record('relieved', c.by, { note: c.note ?? null });
-    meet(['relief', ...RESPONSE_KINDS], c.by);
-    state.status = 'relieved';
-    if (openPause()) {
+  command(
+    relieveUpdate,
+    ['open', 'waitingOnCustomer'],
+    () => undefined,
+    async (c) => {
+      state.relievedAt = iso(now());
+      record('relieved', c.by, { note: c.note ?? null });
+      meet(['relief', ...RESPONSE_KINDS], c.by);
+      state.status = 'relieved';
+      if (openPause()) {
+        endPause();
+        delete state.autoCloseAt;
+        if (state.targets.some((t) => t.status === 'paused')) await recompute('relieved: the clocks run again', c.by);
+      }
+    },
+  );
+
+  command(
+    resolveUpdate,
+    working,
+    (c) => {
+      if (!['resolution', 'workaround', 'resolutionPlan'].includes(c.kind))
+        refuse('a resolution is a resolution, a workaround or a resolutionPlan');
+      if (!c.note?.trim()) refuse('a resolution says what was delivered');
+    },
+    (c) => {
+      state.resolvedAt = iso(now());
+      state.resolution = { kind: c.kind, note: c.note };
+      if (!state.relievedAt) state.relievedAt = state.resolvedAt;
+      delete state.forwardedTo;
       endPause();
-      delete state.autoCloseAt;
-      if (state.targets.some((t) => t.status === 'paused')) await recompute('relieved: the clocks run again', c.by);
-    }
-  });
+      record('resolved', c.by, { kind: c.kind, note: c.note }, { event: 'resolved' });
+      meet(['resolution', 'relief', ...RESPONSE_KINDS], c.by);
+      state.status = 'resolved';
+      // The customer confirms or answers; silence closes it (ISPsystem 3.6 counts from any last response).
+      armAutoClose(digest.afterResponse && digest.autoCloseAfterMs !== undefined ? digest.autoCloseAfterMs : digest.resolvedCloseAfterMs);
+    },
+  );
 
-  command(resolveUpdate, working, (c) => {
-    if (!['resolution', 'workaround', 'resolutionPlan'].includes(c.kind)) refuse('a resolution is a resolution, a workaround or a resolutionPlan');
-    if (!c.note?.trim()) refuse('a resolution says what was delivered');
-  }, (c) => {
-    state.resolvedAt = iso(now());
-    state.resolution = { kind: c.kind, note: c.note };
-    if (!state.relievedAt) state.relievedAt = state.resolvedAt;
-    delete state.forwardedTo;
-    endPause();
-    record('resolved', c.by, { kind: c.kind, note: c.note }, { event: 'resolved' });
-    meet(['resolution', 'relief', ...RESPONSE_KINDS], c.by);
-    state.status = 'resolved';
-    // The customer confirms or answers; silence closes it (ISPsystem 3.6 counts from any last response).
-    armAutoClose(digest.afterResponse && digest.autoCloseAfterMs !== undefined ? digest.autoCloseAfterMs : digest.resolvedCloseAfterMs);
-  });
+  command(
+    closeTicketUpdate,
+    active,
+    () => undefined,
+    (c) => close(c.by, c.reason, false),
+  );
 
-  command(closeTicketUpdate, active, () => undefined, (c) => close(c.by, c.reason, false));
+  command(
+    reopenUpdate,
+    ['closed'],
+    (c) => {
+      if (!c.reason?.trim()) refuse('reopening gives its reason');
+      if (reopenUntil !== undefined && now() > reopenUntil) refuse('the reopen window of this ticket has passed; open a new ticket');
+    },
+    async (c) => {
+      state.reopenCount += 1;
+      reopenUntil = undefined;
+      const closedAt = state.closedAt;
+      delete state.closedAt;
+      delete state.closedBy;
+      delete state.closeReason;
+      delete state.resolvedAt;
+      delete state.resolution;
+      state.relievedAt = undefined;
+      record('reopened', c.by, { reason: c.reason });
+      state.status = 'open';
+      const resumed = state.targets.filter((t) => t.status === 'cancelled' && closedTargets.includes(`${t.kind}#${t.window}`));
+      for (const t of resumed) t.status = 'running';
+      if (closedAt && resumed.length > 0) state.pauses.push({ start: closedAt, end: iso(now()), reason: 'closed' });
+      closedTargets = [];
+      const restarted = restartResponseWindows();
+      if (restarted.length > 0 || resumed.length > 0) await recompute('reopened', c.by, { added: restarted });
+    },
+  );
 
-  command(reopenUpdate, ['closed'], (c) => {
-    if (!c.reason?.trim()) refuse('reopening gives its reason');
-    if (reopenUntil !== undefined && now() > reopenUntil) refuse('the reopen window of this ticket has passed; open a new ticket');
-  }, async (c) => {
-    state.reopenCount += 1;
-    reopenUntil = undefined;
-    const closedAt = state.closedAt;
-    delete state.closedAt;
-    delete state.closedBy;
-    delete state.closeReason;
-    delete state.resolvedAt;
-    delete state.resolution;
-    state.relievedAt = undefined;
-    record('reopened', c.by, { reason: c.reason });
-    state.status = 'open';
-    const resumed = state.targets.filter((t) => t.status === 'cancelled' && closedTargets.includes(`${t.kind}#${t.window}`));
-    for (const t of resumed) t.status = 'running';
-    if (closedAt && resumed.length > 0) state.pauses.push({ start: closedAt, end: iso(now()), reason: 'closed' });
-    closedTargets = [];
-    const restarted = restartResponseWindows();
-    if (restarted.length > 0 || resumed.length > 0) await recompute('reopened', c.by, { added: restarted });
-  });
+  command(
+    rejectUpdate,
+    working,
+    (c) => {
+      const reasons = [...digest.rejectionReasons, ...builtInRejections];
+      if (!reasons.some((r) => r.id === c.reasonId))
+        refuse(`unknown rejection reason "${c.reasonId}"; expected one of ${reasons.map((r) => r.id).join(', ')}`);
+    },
+    (c) => reject(c.by, c.reasonId, c.note),
+  );
 
-  command(rejectUpdate, working, (c) => {
-    const reasons = [...digest.rejectionReasons, ...builtInRejections];
-    if (!reasons.some((r) => r.id === c.reasonId)) refuse(`unknown rejection reason "${c.reasonId}"; expected one of ${reasons.map((r) => r.id).join(', ')}`);
-  }, (c) => reject(c.by, c.reasonId, c.note));
+  command(
+    splitUpdate,
+    active,
+    (c) => {
+      if (!Array.isArray(c.children) || c.children.length === 0) refuse('a split names at least one child ticket');
+      const known = c.children.filter((child) => state.childTicketIds.includes(child.ticketId)).length;
+      // All known: the same split again (a retry), answered with the ticket as it is.
+      if (known > 0 && known < c.children.length) refuse('some of these child tickets already exist; split the others separately');
+      for (const child of c.children) {
+        if (!digest.severities.some((s) => s.id === child.severity)) refuse(`unknown severity "${child.severity}" for a child ticket`);
+      }
+    },
+    async (c) => {
+      if (c.children.every((child) => state.childTicketIds.includes(child.ticketId))) return;
+      for (const child of c.children) {
+        // ISPsystem 3.3: each task becomes its own Ticket, with its own criticality and targets.
+        await startChild(ticket, {
+          workflowId: ticketWorkflowId(child.ticketId),
+          args: [
+            {
+              ...input,
+              ticketId: child.ticketId,
+              severity: child.severity,
+              suggestedSeverity: undefined,
+              title: child.title,
+              description: child.description,
+              parentTicketId: state.ticketId,
+              openedBy: c.by,
+            },
+          ],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `${state.policyId}/${state.plan} ${child.severity}: ${child.title}`.slice(0, 200),
+        });
+        state.childTicketIds.push(child.ticketId);
+      }
+      record('split', c.by, { children: c.children.map((x) => ({ ticketId: x.ticketId, severity: x.severity, title: x.title })) });
+    },
+  );
 
-  command(splitUpdate, active, (c) => {
-    if (!Array.isArray(c.children) || c.children.length === 0) refuse('a split names at least one child ticket');
-    const known = c.children.filter((child) => state.childTicketIds.includes(child.ticketId)).length;
-    // All known: the same split again (a retry), answered with the ticket as it is.
-    if (known > 0 && known < c.children.length) refuse('some of these child tickets already exist; split the others separately');
-    for (const child of c.children) {
-      if (!digest.severities.some((s) => s.id === child.severity)) refuse(`unknown severity "${child.severity}" for a child ticket`);
-    }
-  }, async (c) => {
-    if (c.children.every((child) => state.childTicketIds.includes(child.ticketId))) return;
-    for (const child of c.children) {
-      // ISPsystem 3.3: each task becomes its own Ticket, with its own criticality and targets.
-      await startChild(ticket, {
-        workflowId: ticketWorkflowId(child.ticketId),
-        args: [
-          {
-            ...input,
-            ticketId: child.ticketId,
-            severity: child.severity,
-            suggestedSeverity: undefined,
-            title: child.title,
-            description: child.description,
-            parentTicketId: state.ticketId,
-            openedBy: c.by,
-          },
-        ],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `${state.policyId}/${state.plan} ${child.severity}: ${child.title}`.slice(0, 200),
-      });
-      state.childTicketIds.push(child.ticketId);
-    }
-    record('split', c.by, { children: c.children.map((x) => ({ ticketId: x.ticketId, severity: x.severity, title: x.title })) });
-  });
+  command(
+    escalateUpdate,
+    active,
+    (c) => {
+      if (!c.reason?.trim()) refuse('an escalation gives its reason');
+    },
+    (c) => {
+      // Xecuritas: a customer escalates through the account manager; staff escalate to support management.
+      const via = c.via ?? (c.by.kind === 'customer' ? 'accountManager' : 'supportManagement');
+      record('escalated', c.by, { reason: c.reason, via, automatic: false }, { event: 'escalated', extra: [via, 'supportManagement'] });
+    },
+  );
 
-  command(escalateUpdate, active, (c) => {
-    if (!c.reason?.trim()) refuse('an escalation gives its reason');
-  }, (c) => {
-    // Xecuritas: a customer escalates through the account manager; staff escalate to support management.
-    const via = c.via ?? (c.by.kind === 'customer' ? 'accountManager' : 'supportManagement');
-    record('escalated', c.by, { reason: c.reason, via, automatic: false }, { event: 'escalated', extra: [via, 'supportManagement'] });
-  });
-
-  command(hotfixUpdate, active, (c) => {
-    const rank = digest.severities.find((s) => s.id === state.severity)?.rank ?? Infinity;
-    if (c.required && rank > 2) refuse('a hot fix is recorded for priority 1 and 2 incidents only (Isode 002 Relief and Resolution)');
-  }, (c) => {
-    state.hotfixRequired = c.required;
-    record('hotfixRequired', c.by, { required: c.required, note: c.note ?? null });
-  });
+  command(
+    hotfixUpdate,
+    active,
+    (c) => {
+      const rank = digest.severities.find((s) => s.id === state.severity)?.rank ?? Infinity;
+      if (c.required && rank > 2) refuse('a hot fix is recorded for priority 1 and 2 incidents only (Isode 002 Relief and Resolution)');
+    },
+    (c) => {
+      state.hotfixRequired = c.required;
+      record('hotfixRequired', c.by, { required: c.required, note: c.note ?? null });
+    },
+  );
 
   const builtInRejections = [
     { id: 'contractInactive', text: 'The customer has no active support contract for this product.' },
@@ -838,7 +931,9 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   return snapshot();
 
   function currentDetails(): string {
-    const lines = [`**${state.status}** · ${state.policyId}/${state.plan} · ${state.severity}${state.assignee ? ` · ${state.assignee.id}` : ''}`];
+    const lines = [
+      `**${state.status}** · ${state.policyId}/${state.plan} · ${state.severity}${state.assignee ? ` · ${state.assignee.id}` : ''}`,
+    ];
     if (state.nextDueAt) lines.push(`next: ${state.nextDueWhat} at ${state.nextDueAt}`);
     for (const t of state.targets) {
       lines.push(`- ${t.kind}#${t.window}: ${t.status}${t.dueAt ? `, due ${t.dueAt}` : ''}${t.breachedAt ? ' — BREACHED' : ''}`);
@@ -858,7 +953,18 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
       pageOnCall: false,
       resolvedCloseAfterMs: 0,
       reopenWithinMs: 0,
-      notify: { opened: [], rejected: ['customer'], warning: [], breached: [], escalated: [], paged: [], reclassified: [], informationRequested: [], resolved: [], autoClosed: [] },
+      notify: {
+        opened: [],
+        rejected: ['customer'],
+        warning: [],
+        breached: [],
+        escalated: [],
+        paged: [],
+        reclassified: [],
+        informationRequested: [],
+        resolved: [],
+        autoClosed: [],
+      },
       targetKinds: [],
     };
   }

@@ -75,7 +75,9 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
   const router = Router();
 
   const productOf = async (product: string): Promise<ProductRow> => {
-    const { rows } = await pool.query<ProductRow>('SELECT product, name, policy_id, zone, link FROM products WHERE product = $1', [product]);
+    const { rows } = await pool.query<ProductRow>('SELECT product, name, policy_id, zone, link FROM products WHERE product = $1', [
+      product,
+    ]);
     if (!rows[0]) throw problems.notFound(`No product ${product}.`);
     return rows[0];
   };
@@ -104,13 +106,18 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
       throw problems.conflict(`${product} has versions under policy ${versions[0].policy_id}; its policy cannot change.`);
     }
     if (versions.some((v) => v.zone !== null && v.zone !== body.zone)) {
-      throw problems.conflict(`${product} has versions whose dates are days in ${versions.find((v) => v.zone !== body.zone)!.zone}; its zone cannot change.`);
+      throw problems.conflict(
+        `${product} has versions whose dates are days in ${versions.find((v) => v.zone !== body.zone)!.zone}; its zone cannot change.`,
+      );
     }
     const { rows: sameName } = await pool.query<{ product: string }>(
       'SELECT product FROM products WHERE policy_id = $1 AND lower(name) = lower($2) AND product <> $3',
       [body.policyId, body.name, product],
     );
-    if (sameName[0]) throw problems.conflict(`Product ${sameName[0].product} is already called "${body.name}" under ${body.policyId}.`, { product: sameName[0].product });
+    if (sameName[0])
+      throw problems.conflict(`Product ${sameName[0].product} is already called "${body.name}" under ${body.policyId}.`, {
+        product: sameName[0].product,
+      });
     const { rows } = await pool.query<ProductRow & { created: boolean }>(
       `INSERT INTO products (product, name, policy_id, zone, link) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (product) DO UPDATE SET name = EXCLUDED.name, policy_id = EXCLUDED.policy_id, zone = EXCLUDED.zone,
@@ -130,7 +137,14 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
         GROUP BY p.product ORDER BY p.product`,
     );
     res.json({
-      items: rows.map((r) => ({ product: r.product, name: r.name, policyId: r.policy_id, zone: r.zone, link: r.link, versions: r.versions ?? [] })),
+      items: rows.map((r) => ({
+        product: r.product,
+        name: r.name,
+        policyId: r.policy_id,
+        zone: r.zone,
+        link: r.link,
+        versions: r.versions ?? [],
+      })),
     });
   });
 
@@ -150,9 +164,12 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
       const today = formatDate(localDateOf(p.zone, Date.now()));
       const earliest = earliestMilestoneDate(today, policy.lifecycle?.noticeMonths ?? 6);
       if (body.eos >= today && body.eos < earliest) {
-        throw problems.conflict(`End of Sales ${body.eos} is less than six months away: customers are told six months ahead; the earliest allowed date is ${earliest}`, {
-          earliestAllowed: earliest,
-        });
+        throw problems.conflict(
+          `End of Sales ${body.eos} is less than six months away: customers are told six months ahead; the earliest allowed date is ${earliest}`,
+          {
+            earliestAllowed: earliest,
+          },
+        );
       }
     }
     const input: StartLifecycleInput = {
@@ -176,9 +193,13 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
         staticDetails: `Policy ${p.policy_id}; GA ${body.ga}${body.eos ? `, End of Sales ${body.eos}` : ''}; dates are days in ${p.zone}.`,
       });
       logger.info({ workflowId, product, major: body.major }, 'lifecycle started');
-      res.status(201).location(`/v1/products/${product}/versions/${body.major}`).json(await handle.query(getLifecycleQuery));
+      res
+        .status(201)
+        .location(`/v1/products/${product}/versions/${body.major}`)
+        .json(await handle.query(getLifecycleQuery));
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw problems.conflict(`${p.name} ${body.major} already has a lifecycle.`, { workflowId });
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw problems.conflict(`${p.name} ${body.major} already has a lifecycle.`, { workflowId });
       throw err;
     }
   });
@@ -190,10 +211,10 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     // Past the workflow's retention the read model still has the story.
-    const { rows } = await pool.query<{ snapshot: LifecycleState }>('SELECT snapshot FROM product_versions WHERE product = $1 AND version = $2 AND snapshot IS NOT NULL', [
-      product,
-      major,
-    ]);
+    const { rows } = await pool.query<{ snapshot: LifecycleState }>(
+      'SELECT snapshot FROM product_versions WHERE product = $1 AND version = $2 AND snapshot IS NOT NULL',
+      [product, major],
+    );
     if (!rows[0]) throw problems.notFound(`No lifecycle for ${product} ${major}.`);
     return rows[0].snapshot;
   };
@@ -228,7 +249,9 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
       }
       const workflowId = lifecycleWorkflowId(product, major);
       try {
-        const state = await client.workflow.getHandle(workflowId).executeUpdate(updates[name].name, { args: [{ ...body, by: actorOf(req.principal!) }] });
+        const state = await client.workflow
+          .getHandle(workflowId)
+          .executeUpdate(updates[name].name, { args: [{ ...body, by: actorOf(req.principal!) }] });
         res.json(forCaller(req.principal!, state as LifecycleState));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
@@ -246,7 +269,8 @@ export function lifecycleRoutes({ client, pool, taskQueue, logger }: LifecycleRo
 
   router.put('/licences/:licenceId', allow('manager'), async (req, res) => {
     const licenceId = String(req.params.licenceId);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(licenceId)) throw problems.validation([{ pointer: '/licenceId', detail: 'letters, digits, ".", "_" or "-"' }], 'path');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(licenceId))
+      throw problems.validation([{ pointer: '/licenceId', detail: 'letters, digits, ".", "_" or "-"' }], 'path');
     const body = parse(LicenceRequestSchema, req.body, 'request body');
     await productOf(body.product);
     const { rows } = await pool.query<{ created: boolean }>(

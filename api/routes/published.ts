@@ -43,10 +43,13 @@ const LifelineReleaseSchema = z
     phase: z.enum(['announced', 'pilot', 'mainstream', 'extended', 'endOfLife']).openapi({ description: 'At request time.' }),
     zone: z.string().openapi({ description: 'The IANA zone the dates are days in.', example: 'Europe/Moscow' }),
     onSale: z.boolean(),
-    provisional: z.boolean().openapi({ description: "EOMS (and so EOL) may still move later: the next major version's GA is not known yet." }),
-    changesAt: z
-      .object({ ga: instant.nullable(), eos: instant.nullable(), eoms: instant.nullable(), eol: instant.nullable() })
-      .openapi({ description: 'When each milestone takes effect: GA at the start of its day, the others at the end of theirs (the milestone day is still supported).' }),
+    provisional: z
+      .boolean()
+      .openapi({ description: "EOMS (and so EOL) may still move later: the next major version's GA is not known yet." }),
+    changesAt: z.object({ ga: instant.nullable(), eos: instant.nullable(), eoms: instant.nullable(), eol: instant.nullable() }).openapi({
+      description:
+        'When each milestone takes effect: GA at the start of its day, the others at the end of theirs (the milestone day is still supported).',
+    }),
     supportedUntil: instant.nullable().openapi({ description: 'The end of the EOL day in the zone.' }),
     supportedMinors: z.array(z.string()),
     minors: z.array(z.object({ version: z.string(), kind: z.enum(['stable', 'regular']), releasedOn: day })),
@@ -159,7 +162,10 @@ interface Version {
 
 async function loadProduct(pool: Pool, param: string): Promise<{ product: ProductRow; versions: Version[] }> {
   const id = param.toLowerCase();
-  const { rows } = await pool.query<ProductRow>('SELECT product, name, policy_id, zone, link, updated_at FROM products WHERE product = $1', [id]);
+  const { rows } = await pool.query<ProductRow>(
+    'SELECT product, name, policy_id, zone, link, updated_at FROM products WHERE product = $1',
+    [id],
+  );
   if (rows.length === 0) throw problems.notFound(`No product "${id}".`);
   const product = rows[0];
   const versions = await pool.query<VersionRow>(
@@ -174,7 +180,9 @@ async function loadProduct(pool: Pool, param: string): Promise<{ product: Produc
   const now = Date.now();
   const list = versions.rows.map((row) => toVersion(row, product.zone, now));
   // Newest GA first, as endoflife.date lists releases; the same GA orders by version, highest first.
-  list.sort((a, b) => (b.dates.ga ?? '').localeCompare(a.dates.ga ?? '') || b.row.version.localeCompare(a.row.version, 'en', { numeric: true }));
+  list.sort(
+    (a, b) => (b.dates.ga ?? '').localeCompare(a.dates.ga ?? '') || b.row.version.localeCompare(a.row.version, 'en', { numeric: true }),
+  );
   return { product, versions: list };
 }
 
@@ -186,7 +194,9 @@ function toVersion(row: VersionRow, productZone: string, now: number): Version {
   for (const k of KEYS) {
     const date = dates[k];
     // The workflow's instants; computed the same way (planLifecycle) should a snapshot lack one.
-    at[k] = s.changesAt?.[k] ?? (date ? new Date(localToUtc(zone, k === 'ga' ? parseDate(date) : addDays(parseDate(date), 1), 0)).toISOString() : null);
+    at[k] =
+      s.changesAt?.[k] ??
+      (date ? new Date(localToUtc(zone, k === 'ga' ? parseDate(date) : addDays(parseDate(date), 1), 0)).toISOString() : null);
   }
   // Reached by the calendar, or already recorded by the workflow (whose clock runs ahead of the host's in time-skipping tests).
   const phase = row.phase ?? 'announced';
@@ -220,7 +230,15 @@ function latestMinor(s: LifecycleState) {
 function releaseJson(v: Version): PublishedRelease {
   const s = v.row.snapshot;
   const latest = latestMinor(s);
-  const phase = v.reached.eol ? 'endOfLife' : v.reached.eoms ? 'extended' : v.reached.ga ? 'mainstream' : v.row.phase === 'pilot' ? 'pilot' : 'announced';
+  const phase = v.reached.eol
+    ? 'endOfLife'
+    : v.reached.eoms
+      ? 'extended'
+      : v.reached.ga
+        ? 'mainstream'
+        : v.row.phase === 'pilot'
+          ? 'pilot'
+          : 'announced';
   const isDiscontinued = v.reached.eos;
   const isEoas = v.reached.eoms;
   const isEol = v.reached.eol;
@@ -287,7 +305,11 @@ function cycleV0(v: Version): PublishedCycleV0 {
 /** TEXT escaping (RFC 5545 §3.3.11). */
 const icsText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 const icsDate = (date: string) => date.replace(/-/g, '');
-const icsStamp = (t: Date) => t.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const icsStamp = (t: Date) =>
+  t
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 const nextDay = (date: string) => {
   const d = addDays(parseDate(date), 1);
   return `${String(d.year).padStart(4, '0')}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}`;
@@ -327,7 +349,16 @@ function calendar(product: ProductRow, versions: Version[], base: string, now: D
     'X-PUBLISHED-TTL:PT12H',
   ];
   const stamp = icsStamp(now);
-  const event = (uid: string, date: string, summary: string, description: string, category: string, url: string, lastModified: Date, alarm: { trigger: string; text: string }) => {
+  const event = (
+    uid: string,
+    date: string,
+    summary: string,
+    description: string,
+    category: string,
+    url: string,
+    lastModified: Date,
+    alarm: { trigger: string; text: string },
+  ) => {
     lines.push(
       'BEGIN:VEVENT',
       `UID:${uid}`,
@@ -352,7 +383,8 @@ function calendar(product: ProductRow, versions: Version[], base: string, now: D
   const dayStill = (m: Milestone, date: string, zone: string, at?: string | null) => {
     const end = `at the end of ${date} in ${zone}${at ? ` (${at})` : ''}`;
     if (m === 'eos') return `The milestone day itself is still on sale and supported: sales end ${end}; support goes on.`;
-    if (m === 'eoms') return `The milestone day itself is still in mainstream support: it ends ${end}; extended support follows until End of Life.`;
+    if (m === 'eoms')
+      return `The milestone day itself is still in mainstream support: it ends ${end}; extended support follows until End of Life.`;
     return `The milestone day itself is still supported: support ends ${end}.`;
   };
   for (const v of versions) {
@@ -476,7 +508,11 @@ export function registerPublishedPaths(registry: OpenAPIRegistry): void {
     'Cache-Control': z.string().openapi({ example: 'public, max-age=300' }),
     'Access-Control-Allow-Origin': z.string().openapi({ example: '*' }),
   });
-  const ok = (description: string, type: string, schema: z.ZodType | { type: 'string' }) => ({ description, headers, content: { [type]: { schema } } });
+  const ok = (description: string, type: string, schema: z.ZodType | { type: 'string' }) => ({
+    description,
+    headers,
+    content: { [type]: { schema } },
+  });
   const tags = ['published dates'];
 
   registry.registerPath({
@@ -487,7 +523,10 @@ export function registerPublishedPaths(registry: OpenAPIRegistry): void {
       'No authentication. The endoflife.date v1 product shape: EOS is `discontinued`, EOMS `eoas`, EOL `eol`; the `isX` booleans are computed at request time and stay false on the milestone day itself. Lifeline extensions are under `lifeline`.',
     tags,
     request: { params: product },
-    responses: { 200: ok('The product and its releases, newest GA first', 'application/json', PublishedProductResponseSchema), 404: notFound },
+    responses: {
+      200: ok('The product and its releases, newest GA first', 'application/json', PublishedProductResponseSchema),
+      404: notFound,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -502,7 +541,8 @@ export function registerPublishedPaths(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/api/{product}.json',
     summary: "A product's release cycles (endoflife.date API v0)",
-    description: 'No authentication. `eol`, `support` and `discontinued` are dates when known, else booleans (`support: true` = mainstream support goes on).',
+    description:
+      'No authentication. `eol`, `support` and `discontinued` are dates when known, else booleans (`support: true` = mainstream support goes on).',
     tags,
     request: { params: product },
     responses: { 200: ok('The cycles, newest GA first', 'application/json', z.array(PublishedCycleV0Schema)), 404: notFound },

@@ -21,7 +21,9 @@ const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** A policy error as the API reports it: each bad field of the merged policy, under /override. */
 function invalidOverride(err: unknown): never {
   if (err instanceof PolicyError) {
-    throw problems.validation(err.issues.map((i) => ({ pointer: `/override/${i.path.replace(/[.[\]]+/g, '/').replace(/\/$/, '')}`, detail: i.message })));
+    throw problems.validation(
+      err.issues.map((i) => ({ pointer: `/override/${i.path.replace(/[.[\]]+/g, '/').replace(/\/$/, '')}`, detail: i.message })),
+    );
   }
   if (err instanceof PolicyInputError) throw problems.validation([{ pointer: `/${err.field}`, detail: err.message }]);
   throw err;
@@ -53,9 +55,17 @@ export function ruleRoutes({ client, pool, taskQueue, logger }: RuleRouteDeps): 
     } catch {
       throw problems.notFound(`Unknown policy ${String(req.params.policyId)}.`);
     }
-    const { rows } = await pool.query('SELECT override, version, updated_at, updated_by FROM policy_overrides WHERE policy_id = $1', [policy.id]);
+    const { rows } = await pool.query('SELECT override, version, updated_at, updated_by FROM policy_overrides WHERE policy_id = $1', [
+      policy.id,
+    ]);
     if (!rows[0]) throw problems.notFound(`Policy ${policy.id} has no override.`);
-    res.json({ policyId: policy.id, override: rows[0].override, version: rows[0].version, updatedAt: rows[0].updated_at, updatedBy: rows[0].updated_by });
+    res.json({
+      policyId: policy.id,
+      override: rows[0].override,
+      version: rows[0].version,
+      updatedAt: rows[0].updated_at,
+      updatedBy: rows[0].updated_by,
+    });
   });
 
   router.put('/policies/:policyId/override', allow('manager'), async (req, res) => {
@@ -85,7 +95,8 @@ export function ruleRoutes({ client, pool, taskQueue, logger }: RuleRouteDeps): 
 
   router.put('/contracts/:contractId', allow('manager'), async (req, res) => {
     const contractId = String(req.params.contractId);
-    if (!idPattern.test(contractId)) throw problems.validation([{ pointer: 'path:contractId', detail: 'expected 1–100 letters, digits, ".", "_" or "-"' }], 'path');
+    if (!idPattern.test(contractId))
+      throw problems.validation([{ pointer: 'path:contractId', detail: 'expected 1–100 letters, digits, ".", "_" or "-"' }], 'path');
     const body = parse(ContractRequestSchema, req.body, 'request body');
     let policy;
     try {
@@ -110,7 +121,16 @@ export function ruleRoutes({ client, pool, taskQueue, logger }: RuleRouteDeps): 
          plan = EXCLUDED.plan, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, options = EXCLUDED.options,
          override = EXCLUDED.override, version = contracts.version + 1, updated_at = now()
        RETURNING version`,
-      [contractId, body.customerId, body.policyId, body.plan, body.startsAt, body.endsAt ?? null, JSON.stringify(body.options), JSON.stringify(body.override)],
+      [
+        contractId,
+        body.customerId,
+        body.policyId,
+        body.plan,
+        body.startsAt,
+        body.endsAt ?? null,
+        JSON.stringify(body.options),
+        JSON.stringify(body.override),
+      ],
     );
     const version = rows[0].version;
     const fanout = version > 1 ? await fanOut({ contractId }, { scope: `contract ${contractId}`, version, reason: body.reason }) : null;
@@ -138,15 +158,21 @@ export function ruleRoutes({ client, pool, taskQueue, logger }: RuleRouteDeps): 
   });
 
   router.get('/notification-routes', allow('manager'), async (_req, res) => {
-    const { rows } = await pool.query('SELECT policy_id, role, channel, address, secret IS NOT NULL AS signed FROM notification_routes ORDER BY policy_id, role, channel, address');
-    res.json({ routes: rows.map((r) => ({ policyId: r.policy_id, role: r.role, channel: r.channel, address: r.address, signed: r.signed })) });
+    const { rows } = await pool.query(
+      'SELECT policy_id, role, channel, address, secret IS NOT NULL AS signed FROM notification_routes ORDER BY policy_id, role, channel, address',
+    );
+    res.json({
+      routes: rows.map((r) => ({ policyId: r.policy_id, role: r.role, channel: r.channel, address: r.address, signed: r.signed })),
+    });
   });
 
   router.put('/notification-routes', allow('admin'), async (req, res) => {
     const body = parse(NotificationRoutesSchema, req.body, 'request body');
     body.routes.forEach((r, i) => {
       if (r.channel === 'email' ? !/^[^@\s]+@[^@\s]+$/.test(r.address) : !/^https?:\/\//.test(r.address)) {
-        throw problems.validation([{ pointer: `/routes/${i}/address`, detail: r.channel === 'email' ? 'expected an email address' : 'expected an http(s) URL' }]);
+        throw problems.validation([
+          { pointer: `/routes/${i}/address`, detail: r.channel === 'email' ? 'expected an email address' : 'expected an http(s) URL' },
+        ]);
       }
     });
     const db = await pool.connect();
@@ -154,13 +180,10 @@ export function ruleRoutes({ client, pool, taskQueue, logger }: RuleRouteDeps): 
       await db.query('BEGIN');
       await db.query('DELETE FROM notification_routes');
       for (const r of body.routes) {
-        await db.query('INSERT INTO notification_routes (policy_id, role, channel, address, secret) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
-          r.policyId,
-          r.role,
-          r.channel,
-          r.address,
-          r.secret ?? null,
-        ]);
+        await db.query(
+          'INSERT INTO notification_routes (policy_id, role, channel, address, secret) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+          [r.policyId, r.role, r.channel, r.address, r.secret ?? null],
+        );
       }
       await db.query('COMMIT');
     } catch (err) {

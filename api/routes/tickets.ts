@@ -1,10 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
@@ -128,7 +123,8 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
     return {
       ...ticket,
       targets: (ticket.targets ?? []).map((t) => {
-        const remainingMs = t.status === 'running' && t.dueAt ? remainingOn(policy, t.calendar, t.working, now, Date.parse(t.dueAt)) : t.remainingMs;
+        const remainingMs =
+          t.status === 'running' && t.dueAt ? remainingOn(policy, t.calendar, t.working, now, Date.parse(t.dueAt)) : t.remainingMs;
         return { ...t, remainingMs, remaining: signedDuration(remainingMs) };
       }),
     };
@@ -214,7 +210,10 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
     assertCustomerScope(principal, customerId);
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
-      throw problems.validation([{ pointer: 'header:Idempotency-Key', detail: 'expected 1–255 visible ASCII characters' }], 'Idempotency-Key header');
+      throw problems.validation(
+        [{ pointer: 'header:Idempotency-Key', detail: 'expected 1–255 visible ASCII characters' }],
+        'Idempotency-Key header',
+      );
     }
     const policy = policyById(body.policyId);
     let options = body.options;
@@ -227,8 +226,10 @@ export function ticketRoutes({ client, pool, taskQueue, logger }: TicketRouteDep
       const contract = rows[0];
       if (contract && contract.customer_id === customerId) {
         const issues = [];
-        if (contract.policy_id !== body.policyId) issues.push({ pointer: '/policyId', detail: `contract ${body.contractId} is under policy ${contract.policy_id}` });
-        if (contract.plan !== body.plan) issues.push({ pointer: '/plan', detail: `contract ${body.contractId} is on plan ${contract.plan}` });
+        if (contract.policy_id !== body.policyId)
+          issues.push({ pointer: '/policyId', detail: `contract ${body.contractId} is under policy ${contract.policy_id}` });
+        if (contract.plan !== body.plan)
+          issues.push({ pointer: '/plan', detail: `contract ${body.contractId} is on plan ${contract.plan}` });
         if (issues.length) throw problems.validation(issues);
         options = contract.options;
       }

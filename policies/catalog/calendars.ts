@@ -13,9 +13,23 @@ export const englandAndWalesHolidays: HolidayRule[] = [
   { kind: 'easter', name: 'Good Friday', offsetDays: -2 },
   { kind: 'easter', name: 'Easter Monday', offsetDays: 1 },
   // Moved to Friday 8 May in 1995 and 2020 (VE Day anniversaries).
-  { kind: 'nthWeekday', name: 'Early May bank holiday', month: 5, weekday: 1, nth: 1, exceptions: { '1995': '1995-05-08', '2020': '2020-05-08' } },
+  {
+    kind: 'nthWeekday',
+    name: 'Early May bank holiday',
+    month: 5,
+    weekday: 1,
+    nth: 1,
+    exceptions: { '1995': '1995-05-08', '2020': '2020-05-08' },
+  },
   // Moved for the Golden (2002), Diamond (2012) and Platinum (2022) Jubilees.
-  { kind: 'nthWeekday', name: 'Spring bank holiday', month: 5, weekday: 1, nth: -1, exceptions: { '2002': '2002-06-04', '2012': '2012-06-04', '2022': '2022-06-02' } },
+  {
+    kind: 'nthWeekday',
+    name: 'Spring bank holiday',
+    month: 5,
+    weekday: 1,
+    nth: -1,
+    exceptions: { '2002': '2002-06-04', '2012': '2012-06-04', '2022': '2022-06-02' },
+  },
   { kind: 'nthWeekday', name: 'Summer bank holiday', month: 8, weekday: 1, nth: -1 },
   { kind: 'fixed', name: 'Christmas Day', month: 12, day: 25, observe: 'substitute' },
   { kind: 'fixed', name: 'Boxing Day', month: 12, day: 26, observe: 'substitute' },

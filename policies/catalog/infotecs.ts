@@ -10,7 +10,13 @@ export const infotecs: PolicyInput = {
   calendars: [alwaysOpen],
   defaultCalendar: 'always-open',
   severities: [
-    { id: 'critical', name: 'Critical', rank: 1, definition: 'A critical issue: may justify an on-site visit when it cannot be solved remotely (Basic) or an emergency call (Premium).' },
+    {
+      id: 'critical',
+      name: 'Critical',
+      rank: 1,
+      definition:
+        'A critical issue: may justify an on-site visit when it cannot be solved remotely (Basic) or an emergency call (Premium).',
+    },
     { id: 'major', name: 'Major', rank: 2, definition: 'A bug or issue with business impact that is not critical.' },
     { id: 'minor', name: 'Minor', rank: 3, definition: 'A minor problem or question.' },
   ],
@@ -41,6 +47,10 @@ export const infotecs: PolicyInput = {
     },
     source: '000 §2 Technical Support Lifecycle',
   },
-  quotas: { resolvedTicketsPerYear: 40, rollover: true, source: '000 §3 Basic Support Plan: up to 40 Tickets per year, remainder added to the next year' },
+  quotas: {
+    resolvedTicketsPerYear: 40,
+    rollover: true,
+    source: '000 §3 Basic Support Plan: up to 40 Tickets per year, remainder added to the next year',
+  },
   fees: { firstYearPercent: 12, renewalPercent: 20, majorUpgradePercent: 30, source: '000 §3 Technical Support Plans' },
 };

@@ -44,9 +44,24 @@ export const isode: PolicyInput = {
     { when: { severities: ['p1'], option: 'p1TwentyFourSeven' }, calendar: 'always-open', source: '002 custom packages' },
   ],
   severities: [
-    { id: 'p1', name: 'Priority 1 (Critical)', rank: 1, definition: 'Total system outage or failure preventing processing the majority of traffic on a production system.' },
-    { id: 'p2', name: 'Priority 2 (Serious)', rank: 2, definition: 'Serious incident on production system, causing frequent failures and business impact.' },
-    { id: 'p3', name: 'Priority 3 (Moderate)', rank: 3, definition: 'Other incident on production, development or test system which has some service or business impact.' },
+    {
+      id: 'p1',
+      name: 'Priority 1 (Critical)',
+      rank: 1,
+      definition: 'Total system outage or failure preventing processing the majority of traffic on a production system.',
+    },
+    {
+      id: 'p2',
+      name: 'Priority 2 (Serious)',
+      rank: 2,
+      definition: 'Serious incident on production system, causing frequent failures and business impact.',
+    },
+    {
+      id: 'p3',
+      name: 'Priority 3 (Moderate)',
+      rank: 3,
+      definition: 'Other incident on production, development or test system which has some service or business impact.',
+    },
     { id: 'p4', name: 'Priority 4 (Informational)', rank: 4, definition: 'Incident that does not have service or business impact.' },
   ],
   plans: [

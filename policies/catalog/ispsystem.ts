@@ -45,16 +45,45 @@ export const ispsystem: PolicyInput = {
   defaultCalendar: 'always-open',
   // First match wins; the order is the precedence POLICY-NOTES gives to 3.1.
   calendarRules: [
-    { when: { severities: ['emergency'] }, calendar: 'always-open', source: '001 3.1 "For the Emergency and the Privileged levels - 24/7"' },
+    {
+      when: { severities: ['emergency'] },
+      calendar: 'always-open',
+      source: '001 3.1 "For the Emergency and the Privileged levels - 24/7"',
+    },
     { when: { plans: ['privilege'] }, calendar: 'always-open', source: '001 3.1 "For the Emergency and the Privileged levels - 24/7"' },
     { when: { needsCodeChange: true }, calendar: 'ispsystem-development', source: '001 3.1 code changes / development team' },
-    { when: { products: ['VMmanager', 'DCImanager'] }, calendar: 'always-open', source: '001 3.1 VMmanager and DCImanager around the clock' },
-    { when: { products: ['BILLmanager', 'DNSmanager'] }, calendar: 'ispsystem-billing', source: '001 3.1 BILLmanager and DNSmanager 06:00–18:00 UTC' },
+    {
+      when: { products: ['VMmanager', 'DCImanager'] },
+      calendar: 'always-open',
+      source: '001 3.1 VMmanager and DCImanager around the clock',
+    },
+    {
+      when: { products: ['BILLmanager', 'DNSmanager'] },
+      calendar: 'ispsystem-billing',
+      source: '001 3.1 BILLmanager and DNSmanager 06:00–18:00 UTC',
+    },
   ],
   severities: [
-    { id: 'emergency', name: 'Emergency', rank: 1, definition: "A problem that interrupts the Product's performance, loses data, makes settings unsafe, or blocks installing, logging in, or licensing." },
-    { id: 'high', name: 'High', rank: 2, definition: 'Affects functionality without damage, data loss or interruption; core functionality affected with a workaround available.' },
-    { id: 'medium', name: 'Medium', rank: 3, definition: 'Core functionality not affected, and a workaround or temporary solution is available.' },
+    {
+      id: 'emergency',
+      name: 'Emergency',
+      rank: 1,
+      definition:
+        "A problem that interrupts the Product's performance, loses data, makes settings unsafe, or blocks installing, logging in, or licensing.",
+    },
+    {
+      id: 'high',
+      name: 'High',
+      rank: 2,
+      definition:
+        'Affects functionality without damage, data loss or interruption; core functionality affected with a workaround available.',
+    },
+    {
+      id: 'medium',
+      name: 'Medium',
+      rank: 3,
+      definition: 'Core functionality not affected, and a workaround or temporary solution is available.',
+    },
     { id: 'low', name: 'Low', rank: 4, definition: 'Consultation on Product functionality and other non-critical Tickets.' },
   ],
   // 2.6: criticality "is determined by the User", and may be changed by the Contractor.
@@ -90,20 +119,44 @@ export const ispsystem: PolicyInput = {
   minorVersions: [
     // 8.1.1: "the latest two stable minor versions" and "intermediate regular minor versions … released no
     // earlier than the previous to current stable version".
-    { products: ['VMmanager', 'DCImanager', 'BILLmanager'], supported: 'twoLatestStablePlusRegular', outdated: 'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.', source: '001 8.1.1, 8.2–8.3' },
+    {
+      products: ['VMmanager', 'DCImanager', 'BILLmanager'],
+      supported: 'twoLatestStablePlusRegular',
+      outdated:
+        'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.',
+      source: '001 8.1.1, 8.2–8.3',
+    },
     // 8.1.2: "For DNSmanager 6 — in relation to the latest stable version."
-    { products: ['DNSmanager'], supported: 'latestStable', outdated: 'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.', source: '001 8.1.2, 8.2–8.3' },
+    {
+      products: ['DNSmanager'],
+      supported: 'latestStable',
+      outdated:
+        'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.',
+      source: '001 8.1.2, 8.2–8.3',
+    },
   ],
   rejectionReasons: [
-    { id: 'levelNotCovered', text: 'The Ticket is not compliant with the level of technical support specified in the License or purchased additionally in the Service.' },
+    {
+      id: 'levelNotCovered',
+      text: 'The Ticket is not compliant with the level of technical support specified in the License or purchased additionally in the Service.',
+    },
     { id: 'informationRefused', text: 'The User is unable or refuses to provide the information necessary to work on the Ticket.' },
     { id: 'notReproducible', text: 'The incident described in the Ticket cannot be reproduced.' },
-    { id: 'productModified', text: 'Changes were made by the User (or other persons) to the Product, except for changes provided for by its functionality.' },
+    {
+      id: 'productModified',
+      text: 'Changes were made by the User (or other persons) to the Product, except for changes provided for by its functionality.',
+    },
     { id: 'outOfScope', text: 'The Ticket goes beyond the scope of the Service provided under the Terms and Conditions.' },
     { id: 'improperlyWorded', text: 'The Ticket is not worded correctly, or is conducted in a non-constructive, disrespectful manner.' },
     { id: 'alreadyAnswered', text: 'A response to the Ticket was provided to this User earlier, with reference to the Ticket number.' },
-    { id: 'unsupportedUse', text: 'The Product is used in ways not provided for in the Documentation, system requirements, or applicable standards.' },
-    { id: 'priorityGaming', text: 'Intentional actions aimed at increasing the priority of Ticket processing, such as creating multiple similar Tickets.' },
+    {
+      id: 'unsupportedUse',
+      text: 'The Product is used in ways not provided for in the Documentation, system requirements, or applicable standards.',
+    },
+    {
+      id: 'priorityGaming',
+      text: 'Intentional actions aimed at increasing the priority of Ticket processing, such as creating multiple similar Tickets.',
+    },
   ],
   products: ['VMmanager', 'DCImanager', 'BILLmanager', 'DNSmanager'],
   // The calendar depends on the product (3.1), so a Standard ticket must name one.

@@ -47,8 +47,20 @@ export const xecuritas: PolicyInput = {
     { when: { severities: ['sev1'] }, calendar: 'always-open', source: '003 Support Hours' },
   ],
   severities: [
-    { id: 'sev1', name: 'Severity-1', rank: 1, definition: 'Ongoing major security breach or email service disruption caused by the product, or a problem that leaves a large fraction of users unable to perform their normal duties.' },
-    { id: 'sev2', name: 'Severity-2', rank: 2, definition: 'Affects a small fraction of users and significantly reduces their productivity, or a moderate fraction and moderately reduces it.' },
+    {
+      id: 'sev1',
+      name: 'Severity-1',
+      rank: 1,
+      definition:
+        'Ongoing major security breach or email service disruption caused by the product, or a problem that leaves a large fraction of users unable to perform their normal duties.',
+    },
+    {
+      id: 'sev2',
+      name: 'Severity-2',
+      rank: 2,
+      definition:
+        'Affects a small fraction of users and significantly reduces their productivity, or a moderate fraction and moderately reduces it.',
+    },
     { id: 'sev3', name: 'Severity-3', rank: 3, definition: 'Intermittent, a minor loss of productivity, or merely an inconvenience.' },
   ],
   // Severity is recorded by the Xecuritas engineer "using the above criteria" (003 Customer Communication).

@@ -15,7 +15,10 @@ describe('products and version lifecycles over HTTP', () => {
   beforeAll(async () => {
     ll = await startLifeline();
     today = formatDate(localDateOf(ZONE, await ll.env.currentTimeMs()));
-    const key = await call(ll.url, 'POST', '/v1/api-keys', { key: ll.adminKey, body: { name: 'acme portal', role: 'customer', customerId: 'acme' } });
+    const key = await call(ll.url, 'POST', '/v1/api-keys', {
+      key: ll.adminKey,
+      body: { name: 'acme portal', role: 'customer', customerId: 'acme' },
+    });
     customerKey = key.body.key;
   });
 
@@ -30,8 +33,16 @@ describe('products and version lifecycles over HTTP', () => {
   it('registers a product and refuses a bad one, naming the field', async () => {
     const created = await put('/v1/products/vipnet-coordinator', { name: 'ViPNet Coordinator', policyId: 'infotecs', zone: ZONE });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ product: 'vipnet-coordinator', name: 'ViPNet Coordinator', policyId: 'infotecs', zone: ZONE, link: null });
-    expect((await put('/v1/products/vipnet-coordinator', { name: 'ViPNet Coordinator', policyId: 'infotecs', zone: ZONE })).status).toBe(200);
+    expect(created.body).toEqual({
+      product: 'vipnet-coordinator',
+      name: 'ViPNet Coordinator',
+      policyId: 'infotecs',
+      zone: ZONE,
+      link: null,
+    });
+    expect((await put('/v1/products/vipnet-coordinator', { name: 'ViPNet Coordinator', policyId: 'infotecs', zone: ZONE })).status).toBe(
+      200,
+    );
     const bad = await put('/v1/products/x', { name: 'X', policyId: 'nope', zone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/policyId', '/zone']);
@@ -48,7 +59,10 @@ describe('products and version lifecycles over HTTP', () => {
     const started = await post('/v1/products/vipnet-coordinator/versions', { major: '4', ga, eos: plus(ga, 6) });
     expect(started.status).toBe(201);
     expect(started.headers.get('location')).toBe('/v1/products/vipnet-coordinator/versions/4');
-    expect(started.body).toMatchObject({ phase: 'announced', milestones: { eos: plus(ga, 6), eoms: plus(ga, 48), eol: plus(ga, 60), provisional: true } });
+    expect(started.body).toMatchObject({
+      phase: 'announced',
+      milestones: { eos: plus(ga, 6), eoms: plus(ga, 48), eol: plus(ga, 60), provisional: true },
+    });
     expect((await post('/v1/products/vipnet-coordinator/versions', { major: '4', ga })).status).toBe(409);
     expect((await post('/v1/products/nothing/versions', { major: '1', ga })).status).toBe(404);
     // A "-" in a major would make `lifecycle-<product>-<major>` ambiguous.
@@ -82,13 +96,18 @@ describe('products and version lifecycles over HTTP', () => {
     const shorter = await post('/v1/products/vipnet-coordinator/versions/4/support-extension', { eol: plus(ga, 70), reason: 'x' });
     expect(shorter.status).toBe(409);
     expect(shorter.body.detail).toMatch(/moves support later/);
-    const extended = await post('/v1/products/vipnet-coordinator/versions/4/support-extension', { eol: plus(ga, 78), reason: 'customer demand' });
+    const extended = await post('/v1/products/vipnet-coordinator/versions/4/support-extension', {
+      eol: plus(ga, 78),
+      reason: 'customer demand',
+    });
     expect(extended.status).toBe(200);
     expect(extended.body.milestones).toMatchObject({ eoms: plus(ga, 60), eol: plus(ga, 78) });
     expect((await post('/v1/products/vipnet-coordinator/versions/4/support-extension', { reason: 'nothing' })).status).toBe(400);
 
     // A customer asks for a pilot for itself, not for another customer.
-    expect((await post('/v1/products/vipnet-coordinator/versions/4/pilot-requests', { customerId: 'globex' }, customerKey)).status).toBe(403);
+    expect((await post('/v1/products/vipnet-coordinator/versions/4/pilot-requests', { customerId: 'globex' }, customerKey)).status).toBe(
+      403,
+    );
     const pilot = await post('/v1/products/vipnet-coordinator/versions/4/pilot-requests', { customerId: 'acme' }, customerKey);
     expect(pilot.status).toBe(200);
     expect(pilot.body.phase).toBe('pilot');
@@ -100,17 +119,32 @@ describe('products and version lifecycles over HTTP', () => {
     expect(live.body).toMatchObject({ phase: 'pilot', nextMajor: { version: '5' } });
     // A customer sees its own pilot request only; staff see all.
     expect(live.body.pilots.map((p: { customerId: string }) => p.customerId)).toEqual(['acme']);
-    expect((await get('/v1/products/vipnet-coordinator/versions/4')).body.pilots.map((p: { customerId: string }) => p.customerId)).toEqual(['acme', 'globex']);
+    expect((await get('/v1/products/vipnet-coordinator/versions/4')).body.pilots.map((p: { customerId: string }) => p.customerId)).toEqual([
+      'acme',
+      'globex',
+    ]);
     const events = await get('/v1/products/vipnet-coordinator/versions/4/events');
     expect(events.body.items.map((e: { type: string }) => e.type)).toEqual([
-      'registered', 'endOfSalesSet', 'milestonesChanged', 'nextMajorAnnounced', 'milestonesChanged', 'supportExtended', 'milestonesChanged', 'pilotRequested', 'pilotRequested',
+      'registered',
+      'endOfSalesSet',
+      'milestonesChanged',
+      'nextMajorAnnounced',
+      'milestonesChanged',
+      'supportExtended',
+      'milestonesChanged',
+      'pilotRequested',
+      'pilotRequested',
     ]);
     expect((await get('/v1/products/vipnet-coordinator/versions/77')).status).toBe(404);
     await recordHistory(ll.env.client.workflow.getHandle('lifecycle-vipnet-coordinator-4'), 'lifecycle-milestone-changes');
     // Its versions' dates are days in Moscow: the zone no longer changes.
-    expect((await put('/v1/products/vipnet-coordinator', { name: 'ViPNet Coordinator', policyId: 'infotecs', zone: 'UTC' })).status).toBe(409);
+    expect((await put('/v1/products/vipnet-coordinator', { name: 'ViPNet Coordinator', policyId: 'infotecs', zone: 'UTC' })).status).toBe(
+      409,
+    );
     const list = await get('/v1/products');
-    expect(list.body.items).toEqual([expect.objectContaining({ product: 'vipnet-coordinator', versions: [{ version: '4', phase: 'pilot' }] })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ product: 'vipnet-coordinator', versions: [{ version: '4', phase: 'pilot' }] }),
+    ]);
   });
 
   async function ticketOutcome(body: Record<string, unknown>) {
@@ -150,17 +184,39 @@ describe('products and version lifecycles over HTTP', () => {
     await put('/v1/products/vmmanager', { name: 'VMmanager', policyId: 'ispsystem', zone: 'UTC' });
     const ga = plus(today, -24);
     expect((await post('/v1/products/vmmanager/versions', { major: '6', ga })).status).toBe(201);
-    for (const [version, kind] of [['6.1', 'stable'], ['6.2', 'stable'], ['6.3', 'stable']]) {
+    for (const [version, kind] of [
+      ['6.1', 'stable'],
+      ['6.2', 'stable'],
+      ['6.3', 'stable'],
+    ]) {
       const r = await post('/v1/products/vmmanager/versions/6/minor-releases', { version, kind, releasedOn: ga });
       expect(r.status).toBe(200);
     }
     expect((await post('/v1/products/vmmanager/versions/6/minor-releases', { version: '6.3', kind: 'stable' })).status).toBe(409);
     const undated = await post('/v1/products/vmmanager/versions/6/minor-releases', { version: '6.3.1', kind: 'regular' });
-    expect(undated.body.minors.at(-1)).toEqual({ version: '6.3.1', kind: 'regular', releasedOn: formatDate(localDateOf('UTC', await ll.env.currentTimeMs())) });
-    const licence = await put('/v1/licences/LIC-1', { customerId: 'acme', product: 'vmmanager', version: '6', minor: '6.1', contactEmail: 'ops@acme.example' });
+    expect(undated.body.minors.at(-1)).toEqual({
+      version: '6.3.1',
+      kind: 'regular',
+      releasedOn: formatDate(localDateOf('UTC', await ll.env.currentTimeMs())),
+    });
+    const licence = await put('/v1/licences/LIC-1', {
+      customerId: 'acme',
+      product: 'vmmanager',
+      version: '6',
+      minor: '6.1',
+      contactEmail: 'ops@acme.example',
+    });
     expect(licence.status).toBe(201);
     expect((await get('/v1/licences?product=vmmanager')).body.items).toEqual([
-      { licenceId: 'LIC-1', customerId: 'acme', contractId: null, product: 'vmmanager', version: '6', minor: '6.1', contactEmail: 'ops@acme.example' },
+      {
+        licenceId: 'LIC-1',
+        customerId: 'acme',
+        contractId: null,
+        product: 'vmmanager',
+        version: '6',
+        minor: '6.1',
+        contactEmail: 'ops@acme.example',
+      },
     ]);
     const base = { policyId: 'ispsystem', plan: 'standard', product: 'VMmanager', severity: 'medium', type: 'question' };
     const outdated = await ticketOutcome({ ...base, productVersion: '6.1' });
@@ -174,15 +230,22 @@ describe('products and version lifecycles over HTTP', () => {
     const doc = await call(ll.url, 'GET', '/openapi.json');
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining([
-        '/v1/products', '/v1/products/{product}', '/v1/products/{product}/versions', '/v1/products/{product}/versions/{major}',
-        '/v1/products/{product}/versions/{major}/events', '/v1/products/{product}/versions/{major}/end-of-sales',
-        '/v1/products/{product}/versions/{major}/next-major', '/v1/products/{product}/versions/{major}/support-extension',
-        '/v1/products/{product}/versions/{major}/minor-releases', '/v1/products/{product}/versions/{major}/pilot-requests',
-        '/v1/licences', '/v1/licences/{licenceId}',
+        '/v1/products',
+        '/v1/products/{product}',
+        '/v1/products/{product}/versions',
+        '/v1/products/{product}/versions/{major}',
+        '/v1/products/{product}/versions/{major}/events',
+        '/v1/products/{product}/versions/{major}/end-of-sales',
+        '/v1/products/{product}/versions/{major}/next-major',
+        '/v1/products/{product}/versions/{major}/support-extension',
+        '/v1/products/{product}/versions/{major}/minor-releases',
+        '/v1/products/{product}/versions/{major}/pilot-requests',
+        '/v1/licences',
+        '/v1/licences/{licenceId}',
       ]),
     );
-    expect(doc.body.paths['/v1/products/{product}/versions/{major}/end-of-sales'].post.requestBody.content['application/json'].schema.$ref).toBe(
-      '#/components/schemas/SetEndOfSalesRequest',
-    );
+    expect(
+      doc.body.paths['/v1/products/{product}/versions/{major}/end-of-sales'].post.requestBody.content['application/json'].schema.$ref,
+    ).toBe('#/components/schemas/SetEndOfSalesRequest');
   });
 });

@@ -17,7 +17,11 @@ describe('policy previews over HTTP', () => {
       body: { policy: 'xecuritas', plan: 'standard', severity: 'sev2', openedAt: '2026-03-02T08:00:00-05:00' },
     });
     expect(r.status).toBe(200);
-    expect(r.body.targets[0]).toMatchObject({ kind: 'firstResponse', warnAt: '2026-03-02T17:00:00.000Z', dueAt: '2026-03-02T19:00:00.000Z' });
+    expect(r.body.targets[0]).toMatchObject({
+      kind: 'firstResponse',
+      warnAt: '2026-03-02T17:00:00.000Z',
+      dueAt: '2026-03-02T19:00:00.000Z',
+    });
   });
 
   it('previews a lifecycle', async () => {

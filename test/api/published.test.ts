@@ -22,7 +22,15 @@ function snapshot(
   major: string,
   zone: string,
   d: Dates,
-  extra: { phase: LifecycleState['phase']; onSale: boolean; provisional?: boolean; notices?: Notice[]; minors?: LifecycleState['minors']; withChangesAt?: boolean; pilots?: LifecycleState['pilots'] },
+  extra: {
+    phase: LifecycleState['phase'];
+    onSale: boolean;
+    provisional?: boolean;
+    notices?: Notice[];
+    minors?: LifecycleState['minors'];
+    withChangesAt?: boolean;
+    pilots?: LifecycleState['pilots'];
+  },
 ): LifecycleState {
   const changesAt: LifecycleState['changesAt'] = { ga: startOf(zone, d.ga) };
   for (const m of ['eos', 'eoms', 'eol'] as const) if (d[m]) changesAt[m] = endOf(zone, d[m]!);
@@ -69,15 +77,32 @@ async function insertVersion(ll: RunningLifeline, product: string, policy: strin
                                    provisional, latest_minor, supported_minors, snapshot, last_seq, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())`,
     [
-      policy, product, version, s?.changesAt.eol ?? null, s?.workflowId ?? null, s?.phase ?? null, s?.onSale ?? null, s?.inputs.ga ?? null,
-      m?.eos ?? null, m?.eoms ?? null, m?.eol ?? null, m?.provisional ?? null, s?.minors.at(-1)?.version ?? null, s?.supportedMinors ?? [],
-      s ? JSON.stringify(s) : null, s?.seq ?? 0,
+      policy,
+      product,
+      version,
+      s?.changesAt.eol ?? null,
+      s?.workflowId ?? null,
+      s?.phase ?? null,
+      s?.onSale ?? null,
+      s?.inputs.ga ?? null,
+      m?.eos ?? null,
+      m?.eoms ?? null,
+      m?.eol ?? null,
+      m?.provisional ?? null,
+      s?.minors.at(-1)?.version ?? null,
+      s?.supportedMinors ?? [],
+      s ? JSON.stringify(s) : null,
+      s?.seq ?? 0,
     ],
   );
 }
 
 /** Unfolds RFC 5545 content lines. */
-const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter((l) => l !== '');
+const unfold = (ics: string) =>
+  ics
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter((l) => l !== '');
 
 /** The VEVENTs of a calendar, each as its property lines (VALARM lines included). */
 function events(lines: string[]): string[][] {
@@ -101,7 +126,13 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
   const v4: Dates = { ga: shift(t, -1100), eos: shift(t, -30), eoms: shift(t, 200), eol: months(shift(t, 200), 12) };
   const v3: Dates = { ga: shift(t, -2200), eos: shift(t, -1100), eoms: shift(t, -100), eol: t }; // its EOL day is today
   const v2: Dates = { ga: shift(t, -3300), eos: shift(t, -2200), eoms: shift(t, -400), eol: shift(t, -1) };
-  const notice = (d: Dates, m: 'eos' | 'eoms' | 'eol', sent: boolean): Notice => ({ milestone: m, kind: 'advance', date: d[m]!, sendOn: months(d[m]!, -6), sent });
+  const notice = (d: Dates, m: 'eos' | 'eoms' | 'eol', sent: boolean): Notice => ({
+    milestone: m,
+    kind: 'advance',
+    date: d[m]!,
+    sendOn: months(d[m]!, -6),
+    sent,
+  });
   const snaps = {
     '5': snapshot('vipnet-client', '5', MSK, v5, {
       phase: 'pilot',
@@ -155,8 +186,18 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
     await insertVersion(ll, 'vipnet-client', 'infotecs', null, '1');
     // Snapshots without changesAt: the instants come from the dates and the zone (days ahead of UTC's).
     const kd = (eol: string): Dates => ({ ga: shift(eol, -2000), eos: shift(eol, -800), eoms: shift(eol, -365), eol });
-    await insertVersion(ll, 'far-east', 'infotecs', snapshot('far-east', '2', KIRITIMATI, kd(k), { phase: 'extended', onSale: false, withChangesAt: false }));
-    await insertVersion(ll, 'far-east', 'infotecs', snapshot('far-east', '1', KIRITIMATI, kd(shift(k, -1)), { phase: 'endOfLife', onSale: false, withChangesAt: false }));
+    await insertVersion(
+      ll,
+      'far-east',
+      'infotecs',
+      snapshot('far-east', '2', KIRITIMATI, kd(k), { phase: 'extended', onSale: false, withChangesAt: false }),
+    );
+    await insertVersion(
+      ll,
+      'far-east',
+      'infotecs',
+      snapshot('far-east', '1', KIRITIMATI, kd(shift(k, -1)), { phase: 'endOfLife', onSale: false, withChangesAt: false }),
+    );
   });
 
   afterAll(async () => {
@@ -220,7 +261,14 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
     });
     expect(r4.lifeline.minors).toHaveLength(4);
     expect(r4.lifeline.notices).toEqual([
-      { milestone: 'eos', kind: 'advance', date: v4.eos, sendOn: months(v4.eos!, -6), sent: true, sentAt: startOf(MSK, months(v4.eos!, -6)) },
+      {
+        milestone: 'eos',
+        kind: 'advance',
+        date: v4.eos,
+        sendOn: months(v4.eos!, -6),
+        sent: true,
+        sentAt: startOf(MSK, months(v4.eos!, -6)),
+      },
       { milestone: 'eoms', kind: 'advance', date: v4.eoms, sendOn: months(v4.eoms!, -6), sent: false },
       { milestone: 'eol', kind: 'advance', date: v4.eol, sendOn: months(v4.eol!, -6), sent: false },
     ]);
@@ -237,10 +285,24 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
     });
     expect(Date.parse(r3.lifeline.supportedUntil)).toBeGreaterThan(Date.now());
     expect(r3.lifeline.notices.find((n: any) => n.kind === 'changed')).toEqual({
-      milestone: 'eol', kind: 'changed', date: t, previousDate: shift(t, -20), sendOn: shift(t, -60), sent: true, sentAt: startOf(MSK, shift(t, -60)),
+      milestone: 'eol',
+      kind: 'changed',
+      date: t,
+      previousDate: shift(t, -20),
+      sendOn: shift(t, -60),
+      sent: true,
+      sentAt: startOf(MSK, shift(t, -60)),
     });
     // EOL was yesterday: end of life since midnight in Moscow.
-    expect(r2).toMatchObject({ ...base, isDiscontinued: true, isEoas: true, isEol: true, eolFrom: v2.eol, isMaintained: false, lifeline: { phase: 'endOfLife', onSale: false } });
+    expect(r2).toMatchObject({
+      ...base,
+      isDiscontinued: true,
+      isEoas: true,
+      isEol: true,
+      eolFrom: v2.eol,
+      isMaintained: false,
+      lifeline: { phase: 'endOfLife', onSale: false },
+    });
 
     // Only the public parts of a snapshot are published.
     expect(JSON.stringify(r.body)).not.toContain('cust-secret-pilot');
@@ -250,8 +312,20 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
     const r = await call(ll.url, 'GET', '/api/v1/products/far-east');
     expect(r.status).toBe(200);
     const [today2, yesterday1] = r.body.result.releases;
-    expect(today2).toMatchObject({ name: '2', eolFrom: k, isEol: false, isMaintained: true, lifeline: { zone: KIRITIMATI, supportedUntil: endOf(KIRITIMATI, k) } });
-    expect(yesterday1).toMatchObject({ name: '1', eolFrom: shift(k, -1), isEol: true, isMaintained: false, lifeline: { phase: 'endOfLife' } });
+    expect(today2).toMatchObject({
+      name: '2',
+      eolFrom: k,
+      isEol: false,
+      isMaintained: true,
+      lifeline: { zone: KIRITIMATI, supportedUntil: endOf(KIRITIMATI, k) },
+    });
+    expect(yesterday1).toMatchObject({
+      name: '1',
+      eolFrom: shift(k, -1),
+      isEol: true,
+      isMaintained: false,
+      lifeline: { phase: 'endOfLife' },
+    });
 
     const empty = await call(ll.url, 'GET', '/api/v1/products/empty');
     expect(empty.body.result.releases).toEqual([]);
@@ -276,7 +350,17 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
     expect(r.headers.get('cache-control')).toBe('public, max-age=300');
     expect(r.body).toEqual([
       { cycle: '5', releaseDate: v5.ga, eol: v5.eol, link: null, lts: false, support: v5.eoms, discontinued: false },
-      { cycle: '4', releaseDate: v4.ga, eol: v4.eol, latest: '4.3', latestReleaseDate: shift(t, -60), link: null, lts: false, support: v4.eoms, discontinued: v4.eos },
+      {
+        cycle: '4',
+        releaseDate: v4.ga,
+        eol: v4.eol,
+        latest: '4.3',
+        latestReleaseDate: shift(t, -60),
+        link: null,
+        lts: false,
+        support: v4.eoms,
+        discontinued: v4.eos,
+      },
       { cycle: '3', releaseDate: v3.ga, eol: t, link: null, lts: false, support: v3.eoms, discontinued: v3.eos },
       { cycle: '2', releaseDate: v2.ga, eol: v2.eol, link: null, lts: false, support: v2.eoms, discontinued: v2.eos },
     ]);
@@ -353,7 +437,12 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
     }
 
     // Every milestone date of every release, with the zone and the milestone day still supported.
-    const all: Array<[string, Dates]> = [['5', v5], ['4', v4], ['3', v3], ['2', v2]];
+    const all: Array<[string, Dates]> = [
+      ['5', v5],
+      ['4', v4],
+      ['3', v3],
+      ['2', v2],
+    ];
     let expected = 0;
     for (const [major, d] of all) {
       for (const m of ['ga', 'eos', 'eoms', 'eol'] as const) {
@@ -377,7 +466,11 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
     for (const [major, s] of Object.entries(snaps)) {
       for (const n of s.notices) {
         expected++;
-        const ev = evs.find((e) => prop(e, 'DTSTART') === `DTSTART;VALUE=DATE:${compact(n.sendOn)}` && prop(e, 'UID')!.startsWith(`UID:vipnet-client-${major}-${n.milestone}-`));
+        const ev = evs.find(
+          (e) =>
+            prop(e, 'DTSTART') === `DTSTART;VALUE=DATE:${compact(n.sendOn)}` &&
+            prop(e, 'UID')!.startsWith(`UID:vipnet-client-${major}-${n.milestone}-`),
+        );
         expect({ major, n: n.sendOn, found: ev !== undefined }).toEqual({ major, n: n.sendOn, found: true });
         expect(prop(ev!, 'TRIGGER')).toBe('TRIGGER:PT9H');
         expect(prop(ev!, 'DESCRIPTION')).toContain(`dates are days in ${MSK}`);
@@ -385,9 +478,13 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
       }
     }
     expect(evs).toHaveLength(expected);
-    expect(prop(evs.find((e) => prop(e, 'UID') === 'UID:vipnet-client-3-eol-changed-1@lifeline')!, 'DESCRIPTION')).toContain(`End of Life moved from ${shift(t, -20)} to ${t}`);
+    expect(prop(evs.find((e) => prop(e, 'UID') === 'UID:vipnet-client-3-eol-changed-1@lifeline')!, 'DESCRIPTION')).toContain(
+      `End of Life moved from ${shift(t, -20)} to ${t}`,
+    );
     // The advance notice announced a date that has moved since.
-    expect(prop(evs.find((e) => prop(e, 'UID') === 'UID:vipnet-client-3-eol-notice@lifeline')!, 'DESCRIPTION')).toContain(`It has since moved to ${t}.`);
+    expect(prop(evs.find((e) => prop(e, 'UID') === 'UID:vipnet-client-3-eol-notice@lifeline')!, 'DESCRIPTION')).toContain(
+      `It has since moved to ${t}.`,
+    );
 
     // The UIDs are stable: a calendar application updates its events instead of duplicating them.
     const again = events(unfold(await (await fetch(`${ll.url}/api/v1/products/vipnet-client/calendar.ics`)).text()));
@@ -396,10 +493,17 @@ describe('published lifecycle dates (endoflife.date API and iCalendar), without 
 
   it('documents the four public paths without security', async () => {
     const doc = await call(ll.url, 'GET', '/openapi.json');
-    for (const path of ['/api/v1/products/{product}', '/api/v1/products/{product}/releases/{release}', '/api/{product}.json', '/api/v1/products/{product}/calendar.ics']) {
+    for (const path of [
+      '/api/v1/products/{product}',
+      '/api/v1/products/{product}/releases/{release}',
+      '/api/{product}.json',
+      '/api/v1/products/{product}/calendar.ics',
+    ]) {
       expect(doc.body.paths[path]?.get).toBeDefined();
       expect(doc.body.paths[path].get.security).toBeUndefined();
     }
-    expect(doc.body.components.schemas.PublishedRelease.required).toEqual(expect.arrayContaining(['isEol', 'eolFrom', 'isMaintained', 'latest']));
+    expect(doc.body.components.schemas.PublishedRelease.required).toEqual(
+      expect.arrayContaining(['isEol', 'eolFrom', 'isMaintained', 'latest']),
+    );
   });
 });

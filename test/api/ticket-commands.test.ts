@@ -19,7 +19,10 @@ describe('ticket commands, roles and lists over HTTP', () => {
   let managerKey: string;
 
   const key = async (role: string, customerId?: string) => {
-    const r = await call(ll.url, 'POST', '/v1/api-keys', { key: ll.adminKey, body: { name: `${role} ${customerId ?? ''}`, role, customerId } });
+    const r = await call(ll.url, 'POST', '/v1/api-keys', {
+      key: ll.adminKey,
+      body: { name: `${role} ${customerId ?? ''}`, role, customerId },
+    });
     expect(r.status).toBe(201);
     return r.body.key as string;
   };
@@ -41,7 +44,11 @@ describe('ticket commands, roles and lists over HTTP', () => {
     expect(opened.status).toBe(201);
     const id = opened.body.ticketId;
     expect(opened.body.targets.map((t: { kind: string }) => t.kind)).toEqual(['firstResponse', 'relief']);
-    expect(opened.body.targets[0]).toMatchObject({ status: 'running', calendar: 'uk-office', remaining: expect.stringMatching(/^-?PT\d+H\d+M$/) });
+    expect(opened.body.targets[0]).toMatchObject({
+      status: 'running',
+      calendar: 'uk-office',
+      remaining: expect.stringMatching(/^-?PT\d+H\d+M$/),
+    });
 
     // Another customer cannot learn the ticket exists.
     expect((await call(ll.url, 'GET', `/v1/tickets/${id}`, { key: globexKey })).status).toBe(404);
@@ -56,19 +63,28 @@ describe('ticket commands, roles and lists over HTTP', () => {
       expect([command, refused.status]).toEqual([command, 403]);
     }
 
-    const asked = await call(ll.url, 'POST', `/v1/tickets/${id}/request-information`, { key: engineerKey, body: { message: 'Which replica?' } });
+    const asked = await call(ll.url, 'POST', `/v1/tickets/${id}/request-information`, {
+      key: engineerKey,
+      body: { message: 'Which replica?' },
+    });
     expect(asked.status).toBe(200);
     expect(asked.body.status).toBe('waitingOnCustomer');
     expect(asked.body.targets.find((t: { kind: string }) => t.kind === 'relief')).toMatchObject({ status: 'paused' });
     const replied = await call(ll.url, 'POST', `/v1/tickets/${id}/reply`, { key: acmeKey, body: { message: 'replica-2' } });
     expect(replied.body.status).toBe('open');
-    const escalated = await call(ll.url, 'POST', `/v1/tickets/${id}/escalate`, { key: acmeKey, body: { reason: 'outage for our customers' } });
+    const escalated = await call(ll.url, 'POST', `/v1/tickets/${id}/escalate`, {
+      key: acmeKey,
+      body: { reason: 'outage for our customers' },
+    });
     expect(escalated.status).toBe(200);
     const closed = await call(ll.url, 'POST', `/v1/tickets/${id}/close`, { key: acmeKey, body: { reason: 'works again' } });
     expect(closed.body.status).toBe('closed');
 
     // Illegal transitions: 409 with the reason, nothing changes.
-    const again = await call(ll.url, 'POST', `/v1/tickets/${id}/reclassify`, { key: engineerKey, body: { severity: 'p1', reason: 'P3 on test that would be P1 in production' } });
+    const again = await call(ll.url, 'POST', `/v1/tickets/${id}/reclassify`, {
+      key: engineerKey,
+      body: { severity: 'p1', reason: 'P3 on test that would be P1 in production' },
+    });
     expect(again.status).toBe(409);
     expect(again.body.detail).toBe('a closed ticket cannot be reclassified');
     const reopened = await call(ll.url, 'POST', `/v1/tickets/${id}/reopen`, { key: engineerKey, body: { reason: 'fails again' } });
@@ -104,15 +120,33 @@ describe('ticket commands, roles and lists over HTTP', () => {
       body: { customerId: 'acme', policyId: 'xecuritas', plan: 'standard', severity: 'sev2', title: 'x', description: 'y' },
     });
     expect(r.status).toBe(400);
-    expect(r.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/contact', '/contractId', '/details/environment', '/productVersion']);
+    expect(r.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      '/contact',
+      '/contractId',
+      '/details/environment',
+      '/productVersion',
+    ]);
   });
 
   it('a retried split opens its children once', async () => {
     const opened = await call(ll.url, 'POST', '/v1/tickets', {
       key: engineerKey,
-      body: { customerId: 'acme', policyId: 'ispsystem', plan: 'standard', severity: 'medium', product: 'VMmanager', title: 'Two problems', description: 'backups and the panel' },
+      body: {
+        customerId: 'acme',
+        policyId: 'ispsystem',
+        plan: 'standard',
+        severity: 'medium',
+        product: 'VMmanager',
+        title: 'Two problems',
+        description: 'backups and the panel',
+      },
     });
-    const split = { children: [{ title: 'Backups fail', description: 'since 6.2', severity: 'high' }, { title: 'Panel typo', description: 'menu', severity: 'low' }] };
+    const split = {
+      children: [
+        { title: 'Backups fail', description: 'since 6.2', severity: 'high' },
+        { title: 'Panel typo', description: 'menu', severity: 'low' },
+      ],
+    };
     const headers = { 'idempotency-key': 'split-1' };
     const first = await call(ll.url, 'POST', `/v1/tickets/${opened.body.ticketId}/split`, { key: engineerKey, body: split, headers });
     const again = await call(ll.url, 'POST', `/v1/tickets/${opened.body.ticketId}/split`, { key: engineerKey, body: split, headers });
@@ -126,7 +160,10 @@ describe('ticket commands, roles and lists over HTTP', () => {
 
   it('lists tickets from the read model with filters and pages; customers only see their own', async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await call(ll.url, 'POST', '/v1/tickets', { key: engineerKey, body: { ...isodeBody, customerId: 'globex', severity: i === 0 ? 'p1' : 'p4' } });
+      const r = await call(ll.url, 'POST', '/v1/tickets', {
+        key: engineerKey,
+        body: { ...isodeBody, customerId: 'globex', severity: i === 0 ? 'p1' : 'p4' },
+      });
       expect(r.status).toBe(201);
     }
     // The read model is written by the workflow's activities: wait until all three rows are there.
@@ -143,7 +180,9 @@ describe('ticket commands, roles and lists over HTTP', () => {
     const page2 = await call(ll.url, 'GET', `/v1/tickets?customerId=globex&limit=2&cursor=${page1.body.nextCursor}`, { key: engineerKey });
     expect(page2.body.tickets).toHaveLength(1);
     expect(page2.body.nextCursor).toBeNull();
-    const due = await call(ll.url, 'GET', `/v1/tickets?customerId=globex&dueBefore=${encodeURIComponent('2100-01-01T00:00:00Z')}`, { key: engineerKey });
+    const due = await call(ll.url, 'GET', `/v1/tickets?customerId=globex&dueBefore=${encodeURIComponent('2100-01-01T00:00:00Z')}`, {
+      key: engineerKey,
+    });
     expect(due.body.tickets).toHaveLength(3);
     // A customer key asking for someone else's tickets gets its own.
     const mine = await call(ll.url, 'GET', '/v1/tickets?customerId=globex', { key: acmeKey });
@@ -152,7 +191,10 @@ describe('ticket commands, roles and lists over HTTP', () => {
   });
 
   it('a policy override reaches the open tickets it governs, recorded with old and new deadlines', async () => {
-    const opened = await call(ll.url, 'POST', '/v1/tickets', { key: engineerKey, body: { ...isodeBody, customerId: 'initech', plan: 'silver', severity: 'p3' } });
+    const opened = await call(ll.url, 'POST', '/v1/tickets', {
+      key: engineerKey,
+      body: { ...isodeBody, customerId: 'initech', plan: 'silver', severity: 'p3' },
+    });
     const id = opened.body.ticketId;
     for (let i = 0; i < 100; i++) {
       const r = await call(ll.url, 'GET', '/v1/tickets?customerId=initech', { key: engineerKey });
@@ -160,7 +202,9 @@ describe('ticket commands, roles and lists over HTTP', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const before = opened.body.targets.find((t: { kind: string }) => t.kind === 'firstResponse').dueAt;
-    expect((await call(ll.url, 'PUT', '/v1/policies/isode/override', { key: engineerKey, body: { override: {}, reason: 'x' } })).status).toBe(403);
+    expect(
+      (await call(ll.url, 'PUT', '/v1/policies/isode/override', { key: engineerKey, body: { override: {}, reason: 'x' } })).status,
+    ).toBe(403);
     const invalid = await call(ll.url, 'PUT', '/v1/policies/isode/override', {
       key: managerKey,
       body: { override: { targets: { silver: { p3: { firstResponse: { duration: 'soon' } } } } }, reason: 'typo' },
@@ -169,7 +213,10 @@ describe('ticket commands, roles and lists over HTTP', () => {
     expect(invalid.body.errors[0].pointer).toMatch(/^\/override\/targets\/silver\/p3\/firstResponse/);
     const changed = await call(ll.url, 'PUT', '/v1/policies/isode/override', {
       key: managerKey,
-      body: { override: { targets: { silver: { p3: { firstResponse: { duration: '1 working day', source: 'corrected table' } } } } }, reason: 'corrected Silver P3' },
+      body: {
+        override: { targets: { silver: { p3: { firstResponse: { duration: '1 working day', source: 'corrected table' } } } } },
+        reason: 'corrected Silver P3',
+      },
     });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ version: 1, rulesVersion: 'isode@1+policy#1' });
@@ -183,7 +230,9 @@ describe('ticket commands, roles and lists over HTTP', () => {
     expect(Date.parse(after)).toBeLessThan(Date.parse(before));
     const events = (await call(ll.url, 'GET', `/v1/tickets/${id}/events`, { key: engineerKey })).body.events;
     const recomputed = events.find((e: { type: string }) => e.type === 'targetsRecomputed');
-    expect(recomputed.data.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'firstResponse', oldDueAt: before, newDueAt: after })]));
+    expect(recomputed.data.changes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'firstResponse', oldDueAt: before, newDueAt: after })]),
+    );
     await ll.db.pool.query('DELETE FROM policy_overrides');
     const fanout = ll.env.client.workflow.getHandle(changed.body.fanoutWorkflowId);
     expect(await fanout.result()).toEqual({ told: expect.any(Number) });
@@ -191,11 +240,20 @@ describe('ticket commands, roles and lists over HTTP', () => {
   });
 
   it('contracts: stored by managers, checked at opening, their plan binds the ticket', async () => {
-    const contract = { customerId: 'acme', policyId: 'isode', plan: 'gold', startsAt: '2020-01-01T00:00:00Z', options: { p1TwentyFourSeven: true } };
+    const contract = {
+      customerId: 'acme',
+      policyId: 'isode',
+      plan: 'gold',
+      startsAt: '2020-01-01T00:00:00Z',
+      options: { p1TwentyFourSeven: true },
+    };
     expect((await call(ll.url, 'PUT', '/v1/contracts/C-100', { key: engineerKey, body: contract })).status).toBe(403);
     const created = await call(ll.url, 'PUT', '/v1/contracts/C-100', { key: managerKey, body: contract });
     expect(created.status).toBe(201);
-    const wrongPlan = await call(ll.url, 'POST', '/v1/tickets', { key: acmeKey, body: { ...isodeBody, contractId: 'C-100', plan: 'silver' } });
+    const wrongPlan = await call(ll.url, 'POST', '/v1/tickets', {
+      key: acmeKey,
+      body: { ...isodeBody, contractId: 'C-100', plan: 'silver' },
+    });
     expect(wrongPlan.status).toBe(400);
     expect(wrongPlan.body.errors[0]).toMatchObject({ pointer: '/plan', detail: 'contract C-100 is on plan gold' });
     const p1 = await call(ll.url, 'POST', '/v1/tickets', { key: acmeKey, body: { ...isodeBody, contractId: 'C-100', severity: 'p1' } });

@@ -156,7 +156,10 @@ describe('tickets API against real Temporal and PostgreSQL', () => {
     const engineer = await call(ll.url, 'POST', '/v1/api-keys', { key: ll.adminKey, body: { name: 'Jo', role: 'engineer' } });
     const escalate = await call(ll.url, 'POST', '/v1/api-keys', { key: engineer.body.key, body: { name: 'x', role: 'admin' } });
     expect(escalate.status).toBe(403);
-    const noCustomer = await call(ll.url, 'POST', '/v1/tickets', { key: engineer.body.key, body: { ...ticketBody, customerId: undefined } });
+    const noCustomer = await call(ll.url, 'POST', '/v1/tickets', {
+      key: engineer.body.key,
+      body: { ...ticketBody, customerId: undefined },
+    });
     expect(noCustomer.status).toBe(400);
 
     const revoked = await call(ll.url, 'DELETE', `/v1/api-keys/${created.body.id}`, { key: ll.adminKey });

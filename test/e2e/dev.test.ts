@@ -66,7 +66,12 @@ describe('npm run dev', () => {
     delete env.TEMPORAL_ADDRESS;
     delete env.DATABASE_URL;
     delete env.LIFELINE_ADMIN_API_KEY;
-    Object.assign(env, { PORT: String(api), DEV_TEMPORAL_PORT: String(temporal), DEV_TEMPORAL_UI_PORT: String(ui), DEV_POSTGRES_PORT: String(pg) });
+    Object.assign(env, {
+      PORT: String(api),
+      DEV_TEMPORAL_PORT: String(temporal),
+      DEV_TEMPORAL_UI_PORT: String(ui),
+      DEV_POSTGRES_PORT: String(pg),
+    });
   });
 
   afterAll(async () => {
@@ -87,7 +92,15 @@ describe('npm run dev', () => {
 
     const opened = await call(api, 'POST', '/v1/tickets', {
       key: DEV_ADMIN_KEY,
-      body: { customerId: 'acme', policyId: 'ispsystem', plan: 'privilege', severity: 'high', title: 'VM will not boot', description: 'kernel panic', product: 'VMmanager' },
+      body: {
+        customerId: 'acme',
+        policyId: 'ispsystem',
+        plan: 'privilege',
+        severity: 'high',
+        title: 'VM will not boot',
+        description: 'kernel panic',
+        product: 'VMmanager',
+      },
     });
     expect(opened.status).toBe(201);
     const ticketId: string = opened.body.ticketId;

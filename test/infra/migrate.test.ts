@@ -16,14 +16,27 @@ describe('migrations', () => {
   });
 
   it('applies every file once, records it, and is safe to run again, even concurrently', async () => {
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     const results = await Promise.all([migrate(db.pool), migrate(db.pool)]);
     for (const r of results) expect(r).toEqual({ applied: [], alreadyApplied: files });
     const { rows } = await db.pool.query('SELECT name FROM schema_migrations ORDER BY name');
     expect(rows.map((r) => r.name)).toEqual(files);
     const tables = await db.pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     expect(tables.rows.map((r) => r.tablename)).toEqual([
-      'api_keys', 'contracts', 'licences', 'lifecycle_events', 'notification_routes', 'notifications', 'policy_overrides', 'product_versions', 'products', 'schema_migrations', 'ticket_events', 'tickets',
+      'api_keys',
+      'contracts',
+      'licences',
+      'lifecycle_events',
+      'notification_routes',
+      'notifications',
+      'policy_overrides',
+      'product_versions',
+      'products',
+      'schema_migrations',
+      'ticket_events',
+      'tickets',
     ]);
   });
 

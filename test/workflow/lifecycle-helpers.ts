@@ -43,7 +43,11 @@ export async function startVersion(
 }
 
 /** Waits, in real time, until the lifecycle satisfies `ready` (never `handle.result()`: see untilStatus). */
-export async function untilLifecycle(handle: WorkflowHandle, ready: (s: LifecycleState) => boolean, timeoutMs = 20_000): Promise<LifecycleState> {
+export async function untilLifecycle(
+  handle: WorkflowHandle,
+  ready: (s: LifecycleState) => boolean,
+  timeoutMs = 20_000,
+): Promise<LifecycleState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await handle.query(getLifecycleQuery);

@@ -36,7 +36,11 @@ describe('a lifecycle across worker restarts', () => {
     const firstRun = first.run();
 
     const ga = await monthsFromNow(ll, ZONE, 1, 1);
-    const handle = await startVersion(ll, { product: 'vipnet-client', productName: 'ViPNet Client', major: '4', ga, zone: ZONE }, { taskQueue });
+    const handle = await startVersion(
+      ll,
+      { product: 'vipnet-client', productName: 'ViPNet Client', major: '4', ga, zone: ZONE },
+      { taskQueue },
+    );
     await untilLifecycle(handle, (s) => s.seq >= 1);
     await skipTo(ll.env, new Date(Date.parse(startOfDay(ZONE, plusMonths(ga, 12)))).toISOString());
     await untilLifecycle(handle, (s) => s.phase === 'mainstream');

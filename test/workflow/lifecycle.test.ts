@@ -64,8 +64,13 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     const eos = plusMonths(ga, 30);
     await licence('L-1', 'vipnet-coordinator', '4');
     // A second licence of the same customer and contact: still one notice each time.
-    await ll.db.pool.query(`INSERT INTO licences (licence_id, customer_id, product, version, contact_email) VALUES ('L-1b', 'customer-L-1', 'vipnet-coordinator', '4', 'L-1@customers.example')`);
-    await ll.db.pool.query(`INSERT INTO products (product, name, policy_id, zone) VALUES ('vipnet-coordinator', 'ViPNet Coordinator', 'infotecs', $1)`, [ZONE]);
+    await ll.db.pool.query(
+      `INSERT INTO licences (licence_id, customer_id, product, version, contact_email) VALUES ('L-1b', 'customer-L-1', 'vipnet-coordinator', '4', 'L-1@customers.example')`,
+    );
+    await ll.db.pool.query(
+      `INSERT INTO products (product, name, policy_id, zone) VALUES ('vipnet-coordinator', 'ViPNet Coordinator', 'infotecs', $1)`,
+      [ZONE],
+    );
     /** The public feed (no key): the endoflife.date v1 release, and the iCalendar feed's dates. */
     const feed = async () => {
       const r = await fetch(`${ll.url}/api/v1/products/vipnet-coordinator/releases/4`);
@@ -74,12 +79,18 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
       const ics = await (await fetch(`${ll.url}/api/v1/products/vipnet-coordinator/calendar.ics`)).text();
       return { ...result, ics };
     };
-    await ll.db.pool.query(`INSERT INTO notification_routes (policy_id, role, channel, address) VALUES ('infotecs', 'accountManager', 'email', 'accounts@vendor.example')`);
+    await ll.db.pool.query(
+      `INSERT INTO notification_routes (policy_id, role, channel, address) VALUES ('infotecs', 'accountManager', 'email', 'accounts@vendor.example')`,
+    );
     const handle = await startVersion(ll, { product: 'vipnet-coordinator', productName: 'ViPNet Coordinator', major: '4', ga, eos });
     started.push(handle);
     let s = await untilLifecycle(handle, (x) => x.seq >= 1);
     // 000 §2: EOMS = latest of EOS + 1 year and GA + 4 years; EOL = EOMS + 1 year; provisional until the next GA is known.
-    expect(s).toMatchObject({ phase: 'announced', onSale: false, milestones: { eos, eoms: plusMonths(ga, 48), eol: plusMonths(ga, 60), provisional: true } });
+    expect(s).toMatchObject({
+      phase: 'announced',
+      onSale: false,
+      milestones: { eos, eoms: plusMonths(ga, 48), eol: plusMonths(ga, 60), provisional: true },
+    });
     expect(s.notices.map((n) => [n.milestone, n.sendOn, n.dueAt])).toEqual([
       ['eos', plusMonths(ga, 24), startOfDay(ZONE, plusMonths(ga, 24))],
       ['eoms', plusMonths(ga, 42), startOfDay(ZONE, plusMonths(ga, 42))],
@@ -88,8 +99,14 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
 
     await untilRows(handle.workflowId, 1);
     expect(await feed()).toMatchObject({
-      releaseDate: ga, discontinuedFrom: eos, eoasFrom: plusMonths(ga, 48), eolFrom: plusMonths(ga, 60),
-      isDiscontinued: false, isEoas: false, isEol: false, isMaintained: true,
+      releaseDate: ga,
+      discontinuedFrom: eos,
+      eoasFrom: plusMonths(ga, 48),
+      eolFrom: plusMonths(ga, 60),
+      isDiscontinued: false,
+      isEoas: false,
+      isEol: false,
+      isMaintained: true,
       ics: expect.stringContaining(`DTSTART;VALUE=DATE:${plusMonths(ga, 60).replace(/-/g, '')}`),
     });
 
@@ -129,17 +146,31 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     const changed = s.notices.find((n) => n.kind === 'changed')!;
     await untilRows(handle.workflowId, s.seq);
     expect(await feed()).toMatchObject({
-      eoasFrom: plusMonths(ga, 70), eolFrom: plusMonths(ga, 82), isEoas: false,
+      eoasFrom: plusMonths(ga, 70),
+      eolFrom: plusMonths(ga, 82),
+      isEoas: false,
       ics: expect.stringContaining(`DTSTART;VALUE=DATE:${plusMonths(ga, 82).replace(/-/g, '')}`),
     });
     expect(changed).toMatchObject({ milestone: 'eoms', date: plusMonths(ga, 70), previousDate: plusMonths(ga, 48) });
     expect(Date.parse(changed.sentAt!) - announcedAt).toBeLessThan(60_000);
     // The EOL notice had not gone out: it moves with its milestone, no "changed" notice needed.
     expect(s.notices.filter((n) => n.milestone === 'eoms' && !n.sentAt)).toEqual([
-      { milestone: 'eoms', kind: 'advance', date: plusMonths(ga, 70), sendOn: plusMonths(ga, 64), dueAt: startOfDay(ZONE, plusMonths(ga, 64)) },
+      {
+        milestone: 'eoms',
+        kind: 'advance',
+        date: plusMonths(ga, 70),
+        sendOn: plusMonths(ga, 64),
+        dueAt: startOfDay(ZONE, plusMonths(ga, 64)),
+      },
     ]);
     expect(s.notices.filter((n) => n.milestone === 'eol')).toEqual([
-      { milestone: 'eol', kind: 'advance', date: plusMonths(ga, 82), sendOn: plusMonths(ga, 76), dueAt: startOfDay(ZONE, plusMonths(ga, 76)) },
+      {
+        milestone: 'eol',
+        kind: 'advance',
+        date: plusMonths(ga, 82),
+        sendOn: plusMonths(ga, 76),
+        dueAt: startOfDay(ZONE, plusMonths(ga, 76)),
+      },
     ]);
 
     await skipTo(ll.env, startOfNextDay(plusMonths(ga, 70)));
@@ -179,13 +210,19 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
       `SELECT event_type, count(*)::int AS n FROM notifications WHERE workflow_id = $1 AND address = 'L-1@customers.example' GROUP BY event_type ORDER BY event_type`,
       [handle.workflowId],
     );
-    expect(mail).toEqual([{ event_type: 'lifecycle.milestone', n: 4 }, { event_type: 'lifecycle.notice', n: 5 }]);
+    expect(mail).toEqual([
+      { event_type: 'lifecycle.milestone', n: 4 },
+      { event_type: 'lifecycle.notice', n: 5 },
+    ]);
     const { rows: copies } = await ll.db.pool.query(
       `SELECT count(*)::int AS n, count(DISTINCT idempotency_key)::int AS keys FROM notifications WHERE workflow_id = $1 AND role = 'accountManager' AND status = 'recorded'`,
       [handle.workflowId],
     );
     expect(copies[0]).toEqual({ n: 9, keys: 9 });
-    const { rows: version } = await ll.db.pool.query('SELECT phase, eoms::text, eol::text, supported_until FROM product_versions WHERE workflow_id = $1', [handle.workflowId]);
+    const { rows: version } = await ll.db.pool.query(
+      'SELECT phase, eoms::text, eol::text, supported_until FROM product_versions WHERE workflow_id = $1',
+      [handle.workflowId],
+    );
     expect(version[0]).toMatchObject({ phase: 'endOfLife', eoms: plusMonths(ga, 70), eol: plusMonths(ga, 82) });
     expect(version[0].supported_until.toISOString()).toBe(startOfNextDay(plusMonths(ga, 82)));
   });
@@ -194,8 +231,22 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     const ga = await monthsFromNow(ll, 'UTC', -12);
     await licence('L-vm-61', 'vmmanager', '6', '6.1');
     await licence('L-vm-63', 'vmmanager', '6', '6.3');
-    const vm = await startVersion(ll, { product: 'vmmanager', productName: 'VMmanager', policyId: 'ispsystem', zone: 'UTC', major: '6', ga });
-    const dns = await startVersion(ll, { product: 'dnsmanager', productName: 'DNSmanager', policyId: 'ispsystem', zone: 'UTC', major: '6', ga });
+    const vm = await startVersion(ll, {
+      product: 'vmmanager',
+      productName: 'VMmanager',
+      policyId: 'ispsystem',
+      zone: 'UTC',
+      major: '6',
+      ga,
+    });
+    const dns = await startVersion(ll, {
+      product: 'dnsmanager',
+      productName: 'DNSmanager',
+      policyId: 'ispsystem',
+      zone: 'UTC',
+      major: '6',
+      ga,
+    });
     started.push(vm, dns);
     const release = (h: WorkflowHandle, version: string, kind: 'stable' | 'regular', releasedOn: string) =>
       h.executeUpdate(recordMinorReleaseUpdate, { args: [{ by: manager, version, kind, releasedOn }] });
@@ -227,7 +278,9 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     expect(rows[0].subject).toBe('VMmanager 6: minor release 6.1 is outdated');
     expect(rows[0].body.event.data.text).toMatch(/known solutions/);
     await recordHistory(vm, 'lifecycle-minor-releases');
-    const { rows: pv } = await ll.db.pool.query('SELECT supported_minors, latest_minor FROM product_versions WHERE workflow_id = $1', [vm.workflowId]);
+    const { rows: pv } = await ll.db.pool.query('SELECT supported_minors, latest_minor FROM product_versions WHERE workflow_id = $1', [
+      vm.workflowId,
+    ]);
     expect(pv[0]).toEqual({ supported_minors: ['6.3', '6.4', '6.5'], latest_minor: '6.5' });
   });
 
@@ -237,7 +290,9 @@ describe('product-version lifecycle workflow (time-skipping)', () => {
     started.push(h);
     const firstRun = (await h.describe()).runId;
     for (let i = 1; i <= 40; i += 1) {
-      await h.executeUpdate(recordMinorReleaseUpdate, { args: [{ by: manager, version: `6.${i}`, kind: i % 2 ? 'stable' : 'regular', releasedOn: plusMonths('2020-01-01', i) }] });
+      await h.executeUpdate(recordMinorReleaseUpdate, {
+        args: [{ by: manager, version: `6.${i}`, kind: i % 2 ? 'stable' : 'regular', releasedOn: plusMonths('2020-01-01', i) }],
+      });
     }
     const s = await h.query(getLifecycleQuery);
     expect(s.minors).toHaveLength(40);

@@ -23,7 +23,19 @@ import {
   splitUpdate,
 } from '../../workflows/definitions';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
-import { customer, engineer, eventsOf, newTicketId, openTicket, recordHistory, replayOpenedTickets, sec, skipTo, target, untilStatus } from './ticket-helpers';
+import {
+  customer,
+  engineer,
+  eventsOf,
+  newTicketId,
+  openTicket,
+  recordHistory,
+  replayOpenedTickets,
+  sec,
+  skipTo,
+  target,
+  untilStatus,
+} from './ticket-helpers';
 
 const SECRET = 'pager-secret-0123456789';
 
@@ -62,7 +74,9 @@ describe('ticket rules of the four policies (time-skipping)', () => {
       });
     });
     await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-    ll = await startLifeline({ activities: { mailer: createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`), notifyFrom: 'Lifeline <sla@vendor.example>' } });
+    ll = await startLifeline({
+      activities: { mailer: createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`), notifyFrom: 'Lifeline <sla@vendor.example>' },
+    });
     env = ll.env;
     const hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/page`;
     await ll.db.pool.query(
@@ -113,7 +127,10 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     const events = await eventsOf(ll, ticketId);
     const closed = events.find((e) => e.type === 'autoClosed')!;
     expect(Date.parse(closed.at) - Date.parse(responded.respondedAt!)).toBe(7 * 24 * 3600_000);
-    const { rows } = await ll.db.pool.query("SELECT role, channel, address, status FROM notifications WHERE ticket_id = $1 AND event_type = 'autoClosed'", [ticketId]);
+    const { rows } = await ll.db.pool.query(
+      "SELECT role, channel, address, status FROM notifications WHERE ticket_id = $1 AND event_type = 'autoClosed'",
+      [ticketId],
+    );
     expect(rows).toEqual([{ role: 'customer', channel: 'email', address: 'ada@acme.example', status: 'sent' }]);
     expect(mails.some((m) => m.includes(ticketId) && /closed automatically/i.test(m))).toBe(true);
   });
@@ -129,7 +146,12 @@ describe('ticket rules of the four policies (time-skipping)', () => {
   });
 
   it('a forwarded ISPsystem ticket never breaches, and its clock resumes when it comes back', async () => {
-    const { handle, ticketId } = await openTicket(ll, { policyId: 'ispsystem', plan: 'privilege', severity: 'high', product: 'DCImanager' });
+    const { handle, ticketId } = await openTicket(ll, {
+      policyId: 'ispsystem',
+      plan: 'privilege',
+      severity: 'high',
+      product: 'DCImanager',
+    });
     await env.sleep('1 hour');
     const forwarded = await handle.executeUpdate(forwardUpdate, { args: [{ by: engineer, team: 'development', note: 'confirmed error' }] });
     expect(target(forwarded, 'nextResponse')).toMatchObject({ status: 'suspended' });
@@ -155,19 +177,30 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     expect(sec(target(reclassified, 'firstResponse').dueAt)).toBe('2027-06-09T14:00:00Z'); // 1 hour from the opening
     expect(sec(target(reclassified, 'resolution').dueAt)).toBe('2027-06-10T13:00:00Z');
     const events = await eventsOf(ll, ticketId);
-    expect(events.find((e) => e.type === 'reclassified')?.data).toMatchObject({ from: 'sev3', to: 'sev1', reason: 'the whole mail service is down' });
+    expect(events.find((e) => e.type === 'reclassified')?.data).toMatchObject({
+      from: 'sev3',
+      to: 'sev1',
+      reason: 'the whole mail service is down',
+    });
     expect(events.find((e) => e.type === 'targetsRecomputed')?.data.reason).toMatch(/reclassified from sev3 to sev1/);
     // A phone ticket is not "opened online": no page.
     expect(events.some((e) => e.type === 'paged')).toBe(false);
     await handle.executeUpdate(closeTicketUpdate, { args: [{ by: engineer }] });
-    const refused = await handle.executeUpdate(reclassifyUpdate, { args: [{ by: engineer, severity: 'sev2', reason: 'x' }] }).catch((e) => e);
+    const refused = await handle
+      .executeUpdate(reclassifyUpdate, { args: [{ by: engineer, severity: 'sev2', reason: 'x' }] })
+      .catch((e) => e);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(refused.cause.message).toBe('a closed ticket cannot be reclassified');
     expect((await handle.query(getTicketQuery)).severity).toBe('sev1');
   });
 
   it('splits an ISPsystem ticket into child tickets with their own criticality and targets', async () => {
-    const { handle, ticketId } = await openTicket(ll, { policyId: 'ispsystem', plan: 'privilege', severity: 'medium', product: 'VMmanager' });
+    const { handle, ticketId } = await openTicket(ll, {
+      policyId: 'ispsystem',
+      plan: 'privilege',
+      severity: 'medium',
+      product: 'VMmanager',
+    });
     const children = [
       { ticketId: newTicketId(7), title: 'VM migration fails', description: 'task 1', severity: 'emergency' },
       { ticketId: newTicketId(7), title: 'Typo in the panel', description: 'task 2', severity: 'low' },
@@ -188,7 +221,10 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     const refused = await handle.executeUpdate(rejectUpdate, { args: [{ by: engineer, reasonId: 'boring' }] }).catch((e) => e);
     expect(refused.cause.message).toMatch(/unknown rejection reason "boring"; expected one of levelNotCovered, informationRefused/);
     const rejected = await handle.executeUpdate(rejectUpdate, { args: [{ by: engineer, reasonId: 'notReproducible' }] });
-    expect(rejected).toMatchObject({ status: 'rejected', rejection: { reasonId: 'notReproducible', text: 'The incident described in the Ticket cannot be reproduced.' } });
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      rejection: { reasonId: 'notReproducible', text: 'The incident described in the Ticket cannot be reproduced.' },
+    });
     expect((await handle.describe()).status.name).toMatch(/COMPLETED|RUNNING/);
     expect((await eventsOf(ll, ticketId)).map((e) => e.type)).toContain('rejected');
   });
@@ -198,7 +234,13 @@ describe('ticket rules of the four policies (time-skipping)', () => {
       `INSERT INTO contracts (contract_id, customer_id, policy_id, plan, starts_at, ends_at, version)
        VALUES ('C-OLD', 'acme', 'ispsystem', 'standard', '2024-01-01Z', '2026-01-01Z', 1)`,
     );
-    const { handle, ticketId } = await openTicket(ll, { policyId: 'ispsystem', plan: 'standard', severity: 'low', product: 'VMmanager', contractId: 'C-OLD' });
+    const { handle, ticketId } = await openTicket(ll, {
+      policyId: 'ispsystem',
+      plan: 'standard',
+      severity: 'low',
+      product: 'VMmanager',
+      contractId: 'C-OLD',
+    });
     const final = await untilStatus(handle, 'rejected');
     expect(final).toMatchObject({ status: 'rejected', rejection: { reasonId: 'contractInactive' } });
     expect(final.rejection!.text).toMatch(/ended on 2026-01-01/);
@@ -212,7 +254,9 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     const page = received.find((r) => r.body.includes(ticketId))!;
     const body = JSON.parse(page.body);
     expect(body).toMatchObject({ type: 'ticket.paged', role: 'onCall', ticketId, severity: 'sev1', urgent: true });
-    const [t, v1] = String(page.headers['lifeline-signature']).split(',').map((p) => p.split('=')[1]);
+    const [t, v1] = String(page.headers['lifeline-signature'])
+      .split(',')
+      .map((p) => p.split('=')[1]);
     expect(v1).toBe(createHmac('sha256', SECRET).update(`${t}.${page.body}`).digest('hex'));
     expect(page.headers['idempotency-key']).toMatch(new RegExp(`ticket-${ticketId}:\\d+:onCall:page:`));
     const events = await eventsOf(ll, ticketId);
@@ -223,10 +267,13 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     await skipTo(env, '2027-07-05T09:00:00Z'); // Monday, 10:00 in London (BST)
     const { handle, ticketId, state } = await openTicket(ll, { policyId: 'isode', plan: 'gold', severity: 'p3' });
     expect(sec(target(state, 'firstResponse').dueAt)).toBe('2027-07-06T09:00:00Z'); // 1 working day
-    await ll.db.pool.query(
-      `INSERT INTO policy_overrides (policy_id, override, version, updated_by) VALUES ('isode', $1, 1, 'test')`,
-      [JSON.stringify({ targets: { gold: { p3: { firstResponse: { duration: '4 working hours', escalateTo: 'supportManagement', source: 'corrected table' } } } } })],
-    );
+    await ll.db.pool.query(`INSERT INTO policy_overrides (policy_id, override, version, updated_by) VALUES ('isode', $1, 1, 'test')`, [
+      JSON.stringify({
+        targets: {
+          gold: { p3: { firstResponse: { duration: '4 working hours', escalateTo: 'supportManagement', source: 'corrected table' } } },
+        },
+      }),
+    ]);
     await handle.signal(rulesChangedSignal, { scope: 'policy isode', version: 1, reason: 'corrected Gold P3 response' });
     let live = await handle.query(getTicketQuery);
     for (let i = 0; i < 50 && live.rulesVersion === state.rulesVersion; i++) {
@@ -252,9 +299,14 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     expect(live.run).toBeGreaterThan(1);
     expect(live.eventCount).toBeGreaterThanOrEqual(502);
     expect(live.targets.map((t) => [t.kind, t.dueAt])).toEqual(state.targets.map((t) => [t.kind, t.dueAt]));
-    const { rows } = await ll.db.pool.query('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM ticket_events WHERE ticket_id = $1', [ticketId]);
+    const { rows } = await ll.db.pool.query(
+      'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM ticket_events WHERE ticket_id = $1',
+      [ticketId],
+    );
     expect(rows[0]).toEqual({ n: live.eventCount, d: live.eventCount });
-    const opened = await ll.db.pool.query("SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1 AND event_type = 'opened'", [ticketId]);
+    const opened = await ll.db.pool.query("SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1 AND event_type = 'opened'", [
+      ticketId,
+    ]);
     expect(opened.rows[0].n).toBe(1);
     // The targets still fire after the new run: one breach per target.
     await env.sleep('30 days');

@@ -101,7 +101,16 @@ describe('ticket workflow (time-skipping)', () => {
     expect(final.status).toBe('closed');
     const events = await eventsOf(ll, ticketId);
     expect(events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['opened', 'targetsComputed', 'responded', 'targetMet', 'informationRequested', 'customerReplied', 'resolved', 'closed']),
+      expect.arrayContaining([
+        'opened',
+        'targetsComputed',
+        'responded',
+        'targetMet',
+        'informationRequested',
+        'customerReplied',
+        'resolved',
+        'closed',
+      ]),
     );
     expect(new Set(events.map((e) => e.seq)).size).toBe(events.length);
     await recordHistory(handle, 'ticket-typical');
@@ -116,7 +125,20 @@ describe('ticket workflow (time-skipping)', () => {
     const handle = await env.client.workflow.start('ticket', {
       taskQueue: ll.taskQueue,
       workflowId: `ticket-${ticketId}`,
-      args: [{ ticketId, customerId: 'acme', policyId: 'isode', plan: 'gold', severity: 'p4', type: 'question', title: 'q', description: 'd', channel: 'email', openedBy: customer }],
+      args: [
+        {
+          ticketId,
+          customerId: 'acme',
+          policyId: 'isode',
+          plan: 'gold',
+          severity: 'p4',
+          type: 'question',
+          title: 'q',
+          description: 'd',
+          channel: 'email',
+          openedBy: customer,
+        },
+      ],
     });
     await new Promise((r) => setTimeout(r, 3_000));
     const during = await ll.db.pool.query('SELECT count(*)::int AS n FROM ticket_events_offline WHERE ticket_id = $1', [ticketId]);

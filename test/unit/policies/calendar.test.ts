@@ -65,9 +65,7 @@ describe('calendar arithmetic', () => {
     const policy = loadPolicy({
       ...catalog.isode,
       id: 'night-desk',
-      calendars: [
-        { id: 'night', name: 'Night desk', version: 1, zone: 'Europe/London', open: { sun: [{ from: '00:00', to: '06:00' }] } },
-      ],
+      calendars: [{ id: 'night', name: 'Night desk', version: 1, zone: 'Europe/London', open: { sun: [{ from: '00:00', to: '06:00' }] } }],
       defaultCalendar: 'night',
       calendarRules: [],
     });
@@ -125,6 +123,8 @@ describe('paused intervals', () => {
     const pause = { start: t('2026-03-02T09:30:00Z'), end: t('2026-03-02T10:00:00Z') };
     expect(iso(always.due(start, '1 hour', [pause]))).toBe('2026-03-02T10:30:00.000Z');
     // A pause that begins exactly when the target comes due does not move it.
-    expect(iso(always.due(start, '1 hour', [{ start: t('2026-03-02T10:00:00Z'), end: t('2026-03-02T11:00:00Z') }]))).toBe('2026-03-02T10:00:00.000Z');
+    expect(iso(always.due(start, '1 hour', [{ start: t('2026-03-02T10:00:00Z'), end: t('2026-03-02T11:00:00Z') }]))).toBe(
+      '2026-03-02T10:00:00.000Z',
+    );
   });
 });

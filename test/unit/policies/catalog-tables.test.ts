@@ -51,7 +51,9 @@ describe('Isode (002): every cell of the response table, and relief at 3×', () 
       ]);
     }
     // The option changes only P1.
-    expect(previewSla({ policy: 'isode', plan: 'gold', severity: 'p2', openedAt, options: { p1TwentyFourSeven: true } }).targets[0].calendar).toBe('uk-office');
+    expect(
+      previewSla({ policy: 'isode', plan: 'gold', severity: 'p2', openedAt, options: { p1TwentyFourSeven: true } }).targets[0].calendar,
+    ).toBe('uk-office');
     expect(() => previewSla({ policy: 'isode', plan: 'bronze', severity: 'p1', openedAt, options: { p1TwentyFourSeven: true } })).toThrow(
       /options.p1TwentyFourSeven: plan "bronze" of policy "isode" offers no option/,
     );
@@ -70,7 +72,13 @@ describe('Xecuritas (003): every cell of the response and resolution table', () 
 
   it('sev2: response warns at 4 business hours and is due at 6; resolution in 2 business days', () => {
     const { targets } = previewSla({ policy: 'xecuritas', plan: 'standard', severity: 'sev2', openedAt });
-    expect(targets[0]).toMatchObject({ kind: 'firstResponse', duration: 'PT6H', warnAt: '2026-03-02T17:00:00.000Z', dueAt: '2026-03-02T19:00:00.000Z', escalateTo: 'supportManagement' });
+    expect(targets[0]).toMatchObject({
+      kind: 'firstResponse',
+      duration: 'PT6H',
+      warnAt: '2026-03-02T17:00:00.000Z',
+      dueAt: '2026-03-02T19:00:00.000Z',
+      escalateTo: 'supportManagement',
+    });
     expect(targets[1]).toMatchObject({ kind: 'resolution', duration: 'PT22H', dueAt: '2026-03-04T00:00:00.000Z', calendar: 'us-eastern' });
   });
 
@@ -83,7 +91,8 @@ describe('Xecuritas (003): every cell of the response and resolution table', () 
 
   it('escalates every missed target to technical support management', () => {
     for (const severity of ['sev1', 'sev2', 'sev3']) {
-      for (const t of previewSla({ policy: 'xecuritas', plan: 'standard', severity, openedAt }).targets) expect(t.escalateTo).toBe('supportManagement');
+      for (const t of previewSla({ policy: 'xecuritas', plan: 'standard', severity, openedAt }).targets)
+        expect(t.escalateTo).toBe('supportManagement');
     }
   });
 });
@@ -136,7 +145,9 @@ describe('ISPsystem (001): every cell of the 2.6 table on the calendars of 3.1',
     expect(error).toBeInstanceOf(PolicyInputError);
     expect(error!.field).toBe('product');
     expect(error!.message).toMatch(/VMmanager, DCImanager, BILLmanager, DNSmanager/);
-    expect(() => previewSla({ policy: 'ispsystem', plan: 'standard', severity: 'high', product: 'ISPmanager', openedAt })).toThrow(/unknown product "ISPmanager"/);
+    expect(() => previewSla({ policy: 'ispsystem', plan: 'standard', severity: 'high', product: 'ISPmanager', openedAt })).toThrow(
+      /unknown product "ISPmanager"/,
+    );
   });
 });
 

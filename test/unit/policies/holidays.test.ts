@@ -43,7 +43,13 @@ describe('England & Wales bank holidays (Isode uk-office)', () => {
   });
 
   it('computes Western Easter', () => {
-    const known: Record<number, string> = { 2010: '2010-04-04', 2019: '2019-04-21', 2024: '2024-03-31', 2038: '2038-04-25', 2040: '2040-04-01' };
+    const known: Record<number, string> = {
+      2010: '2010-04-04',
+      2019: '2019-04-21',
+      2024: '2024-03-31',
+      2038: '2038-04-25',
+      2040: '2040-04-01',
+    };
     for (const [year, date] of Object.entries(known)) expect(formatDate(easterSunday(Number(year)))).toBe(date);
   });
 });
@@ -52,13 +58,28 @@ describe('Xecuritas holidays (us-eastern)', () => {
   it('reproduces the 2010 list of the policy from its rule', () => {
     // 003: Jan 1, Feb 15, May 31, Jul 5, Sep 6, Nov 25, Nov 26, Dec 24, Dec 31.
     expect([...usEastern.holidays(2010).keys()]).toEqual([
-      '2010-01-01', '2010-02-15', '2010-05-31', '2010-07-05', '2010-09-06', '2010-11-25', '2010-11-26', '2010-12-24', '2010-12-31',
+      '2010-01-01',
+      '2010-02-15',
+      '2010-05-31',
+      '2010-07-05',
+      '2010-09-06',
+      '2010-11-25',
+      '2010-11-26',
+      '2010-12-24',
+      '2010-12-31',
     ]);
   });
 
   it('applies the same rule to later years', () => {
     expect([...usEastern.holidays(2026).keys()]).toEqual([
-      '2026-01-01', '2026-02-16', '2026-05-25', '2026-07-03', '2026-09-07', '2026-11-26', '2026-11-27', '2026-12-25',
+      '2026-01-01',
+      '2026-02-16',
+      '2026-05-25',
+      '2026-07-03',
+      '2026-09-07',
+      '2026-11-26',
+      '2026-11-27',
+      '2026-12-25',
     ]);
     // New Year's Day 2022 was a Saturday: observed Friday 31 December 2021, none in 2022 itself.
     expect(usEastern.holidays(2021).get('2021-12-31')).toBe("New Year's Day (observed)");

@@ -4,11 +4,16 @@ describe('Infotecs lifecycle (000 §2)', () => {
   it('EOMS is the latest of EOS + 1 year, next major GA + 2 years and GA + 4 years; EOL one year later', () => {
     // EOS + 1 year wins.
     expect(computeLifecycle({ policy: 'infotecs', ga: '2020-03-15', eos: '2024-06-30', nextMajorGa: '2022-01-10' })).toMatchObject({
-      eos: '2024-06-30', eoms: '2025-06-30', eol: '2026-06-30', provisional: false,
+      eos: '2024-06-30',
+      eoms: '2025-06-30',
+      eol: '2026-06-30',
+      provisional: false,
     });
     // Next major GA + 2 years wins.
     expect(computeLifecycle({ policy: 'infotecs', ga: '2020-03-15', eos: '2022-02-01', nextMajorGa: '2023-09-01' })).toMatchObject({
-      eoms: '2025-09-01', eol: '2026-09-01', provisional: false,
+      eoms: '2025-09-01',
+      eol: '2026-09-01',
+      provisional: false,
     });
   });
 
@@ -84,8 +89,14 @@ describe('lifecycle rules the workflow and the API share', () => {
   it('a vendor extension is a floor under EOMS and EOL; the 5-year floor still holds', () => {
     const base = lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15' });
     expect(base).toMatchObject({ eoms: '2030-01-15', eol: '2031-01-15', provisional: true });
-    expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eomsNotBefore: '2030-06-30' })).toMatchObject({ eoms: '2030-06-30', eol: '2031-06-30' });
-    expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eolNotBefore: '2031-12-31' })).toMatchObject({ eoms: '2030-01-15', eol: '2031-12-31' });
+    expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eomsNotBefore: '2030-06-30' })).toMatchObject({
+      eoms: '2030-06-30',
+      eol: '2031-06-30',
+    });
+    expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eolNotBefore: '2031-12-31' })).toMatchObject({
+      eoms: '2030-01-15',
+      eol: '2031-12-31',
+    });
     expect(lifecycleDates(infotecs.lifecycle, 1, { ga: '2026-01-15', eomsNotBefore: '2027-01-01' })).toMatchObject({ eoms: '2030-01-15' });
   });
 
@@ -94,7 +105,10 @@ describe('lifecycle rules the workflow and the API share', () => {
     expect(lifecycleDates(undefined, 1, { ga: '2026-01-15', eos: '2028-01-01', eolNotBefore: '2029-01-01' })).toMatchObject({
       eos: '2028-01-01',
       eol: '2029-01-01',
-      notices: [{ milestone: 'eos', sendOn: '2027-07-01' }, { milestone: 'eol', sendOn: '2028-07-01' }],
+      notices: [
+        { milestone: 'eos', sendOn: '2027-07-01' },
+        { milestone: 'eol', sendOn: '2028-07-01' },
+      ],
     });
   });
 
@@ -112,21 +126,25 @@ describe('lifecycle rules the workflow and the API share', () => {
     expect(supportedMinors(rule, [])).toEqual([]);
     // Before the first stable minor, every regular minor is current; a regular minor released the same day as the older stable counts.
     expect(supportedMinors(rule, [{ version: '6.0.1', kind: 'regular', releasedOn: '2026-01-01' }])).toEqual(['6.0.1']);
-    expect(supportedMinors(rule, [
-      { version: '6.0.9', kind: 'regular', releasedOn: '2026-03-10' },
-      ...releases,
-      { version: '6.5', kind: 'stable', releasedOn: '2026-05-10' },
-    ])).toEqual(['6.0.9', '6.3', '6.4', '6.5']);
+    expect(
+      supportedMinors(rule, [
+        { version: '6.0.9', kind: 'regular', releasedOn: '2026-03-10' },
+        ...releases,
+        { version: '6.5', kind: 'stable', releasedOn: '2026-05-10' },
+      ]),
+    ).toEqual(['6.0.9', '6.3', '6.4', '6.5']);
   });
 
   it('ISPsystem 8.1.2: DNSmanager supports the latest stable minor only', () => {
     const rule = minorRuleFor(ispsystem.minorVersions, 'dnsmanager');
     expect(rule?.supported).toBe('latestStable');
-    expect(supportedMinors(rule, [
-      { version: '6.1', kind: 'stable', releasedOn: '2026-01-10' },
-      { version: '6.2', kind: 'regular', releasedOn: '2026-02-10' },
-      { version: '6.3', kind: 'stable', releasedOn: '2026-03-10' },
-    ])).toEqual(['6.3']);
+    expect(
+      supportedMinors(rule, [
+        { version: '6.1', kind: 'stable', releasedOn: '2026-01-10' },
+        { version: '6.2', kind: 'regular', releasedOn: '2026-02-10' },
+        { version: '6.3', kind: 'stable', releasedOn: '2026-03-10' },
+      ]),
+    ).toEqual(['6.3']);
   });
 
   it('support scope in every phase (Infotecs 000 §2, ISPsystem 8.3)', () => {

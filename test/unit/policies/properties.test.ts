@@ -29,22 +29,34 @@ describe.each(calendars)('calendar %s', (_id, cal) => {
   });
 
   it('between(start, add(start, d)) = d', () => {
-    fc.assert(fc.property(instant, duration, (s, d) => cal.businessTimeBetween(s, cal.addBusinessTime(s, d)) === d), runs);
+    fc.assert(
+      fc.property(instant, duration, (s, d) => cal.businessTimeBetween(s, cal.addBusinessTime(s, d)) === d),
+      runs,
+    );
   });
 
   it('a due instant is never inside a closed period except at its boundary', () => {
     fc.assert(
-      fc.property(instant, duration.filter((d) => d > 0), (s, d) => {
-        const due = cal.addBusinessTime(s, d);
-        return cal.isOpen(due - 1) && due > s;
-      }),
+      fc.property(
+        instant,
+        duration.filter((d) => d > 0),
+        (s, d) => {
+          const due = cal.addBusinessTime(s, d);
+          return cal.isOpen(due - 1) && due > s;
+        },
+      ),
       runs,
     );
   });
 
   it('adding in two steps equals adding at once', () => {
     fc.assert(
-      fc.property(instant, duration, duration, (s, a, b) => cal.addBusinessTime(cal.addBusinessTime(s, a), b) === cal.addBusinessTime(s, a + b)),
+      fc.property(
+        instant,
+        duration,
+        duration,
+        (s, a, b) => cal.addBusinessTime(cal.addBusinessTime(s, a), b) === cal.addBusinessTime(s, a + b),
+      ),
       runs,
     );
   });
@@ -52,8 +64,10 @@ describe.each(calendars)('calendar %s', (_id, cal) => {
   it('between is antisymmetric and additive', () => {
     fc.assert(
       fc.property(instant, instant, instant, (a, b, c) => {
-        return cal.businessTimeBetween(a, b) === -cal.businessTimeBetween(b, a) &&
-          cal.businessTimeBetween(a, b) + cal.businessTimeBetween(b, c) === cal.businessTimeBetween(a, c);
+        return (
+          cal.businessTimeBetween(a, b) === -cal.businessTimeBetween(b, a) &&
+          cal.businessTimeBetween(a, b) + cal.businessTimeBetween(b, c) === cal.businessTimeBetween(a, c)
+        );
       }),
       { numRuns: 100 },
     );
@@ -71,17 +85,22 @@ describe.each(calendars)('calendar %s', (_id, cal) => {
 
   it('pauses only move a due instant later, by at most the open time they cover, and never lose budget', () => {
     fc.assert(
-      fc.property(instant, duration.filter((d) => d > 0), pauses, (s, d, ps) => {
-        const intervals: Interval[] = ps.map((p) => ({ start: s + p.offset, end: s + p.offset + p.length }));
-        const plain = cal.addBusinessTime(s, d);
-        const paused = cal.addBusinessTimeExcluding(s, d, intervals);
-        const pausedOpenTime = cal.businessTimeBetween(s, paused) - cal.businessTimeBetweenExcluding(s, paused, intervals);
-        return (
-          paused >= plain &&
-          cal.businessTimeBetweenExcluding(s, paused, intervals) === d &&
-          cal.businessTimeBetween(plain, paused) <= pausedOpenTime
-        );
-      }),
+      fc.property(
+        instant,
+        duration.filter((d) => d > 0),
+        pauses,
+        (s, d, ps) => {
+          const intervals: Interval[] = ps.map((p) => ({ start: s + p.offset, end: s + p.offset + p.length }));
+          const plain = cal.addBusinessTime(s, d);
+          const paused = cal.addBusinessTimeExcluding(s, d, intervals);
+          const pausedOpenTime = cal.businessTimeBetween(s, paused) - cal.businessTimeBetweenExcluding(s, paused, intervals);
+          return (
+            paused >= plain &&
+            cal.businessTimeBetweenExcluding(s, paused, intervals) === d &&
+            cal.businessTimeBetween(plain, paused) <= pausedOpenTime
+          );
+        },
+      ),
       runs,
     );
   });

@@ -47,7 +47,9 @@ describe('contract overrides', () => {
     // An Infotecs agreement that sets a 2-hour response for critical tickets on the Premium plan.
     const agreement = applyOverride(catalog.infotecs, {
       version: 2,
-      targets: { premium: { critical: { firstResponse: { duration: '2 hours', escalateTo: 'accountManager', source: '000 §1 agreement' } } } },
+      targets: {
+        premium: { critical: { firstResponse: { duration: '2 hours', escalateTo: 'accountManager', source: '000 §1 agreement' } } },
+      },
     });
     const preview = previewSlaFor(agreement, { plan: 'premium', severity: 'critical', openedAt: '2026-03-02T06:00:00Z' });
     expect(preview).toMatchObject({ policyVersion: 2, targets: [{ kind: 'firstResponse', dueAt: '2026-03-02T08:00:00.000Z' }] });
