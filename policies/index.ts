@@ -28,6 +28,8 @@ export type {
   ScopeDecision,
   ScopeQuestion,
 } from './lifecycle';
+export { isReached, reachedAt, phaseOf, onSaleAt, phaseChanges, changeIsPending, lifecycleMoments } from './lifecycle-phase';
+export type { LifecycleMoment, MomentInstants, PhaseStanding } from './lifecycle-phase';
 export { compileCalendar, CompiledCalendar, mergeIntervals } from './calendar';
 export type { Interval } from './calendar';
 export { catalog } from './catalog';

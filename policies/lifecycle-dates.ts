@@ -147,7 +147,9 @@ export function supportedMinors(rule: MinorSupportRule | undefined, releases: re
     .map((r) => r.version);
 }
 
-export type LifecyclePhase = 'announced' | 'pilot' | 'mainstream' | 'extended' | 'endOfLife';
+import type { LifecyclePhase } from './lifecycle-phase';
+
+export type { LifecyclePhase };
 
 export interface ScopeQuestion {
   phase: LifecyclePhase;
@@ -209,11 +211,4 @@ export function supportScope(rules: LifecycleRules | undefined, outdatedText: st
   };
 }
 
-/** The phase at an instant, from the instants its milestones take effect (GA at the start of its day, the rest at the end of theirs). */
-export function phaseAt(changesAt: Partial<Record<'ga' | Milestone, string>>, hasPilots: boolean, at: number): LifecyclePhase {
-  const reached = (m: 'ga' | Milestone) => changesAt[m] !== undefined && at >= Date.parse(changesAt[m]!);
-  if (reached('eol')) return 'endOfLife';
-  if (reached('eoms')) return 'extended';
-  if (reached('ga')) return 'mainstream';
-  return hasPilots ? 'pilot' : 'announced';
-}
+export { phaseAt } from './lifecycle-phase';
