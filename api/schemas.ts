@@ -1,5 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { caseFieldIssues } from '../policies/case-fields';
+import { catalog } from '../policies/catalog';
 import { isPolicyId, policyIdentifiers, policyIds } from '../policies/identifiers';
 
 extendZodWithOpenApi(z);
@@ -85,17 +87,8 @@ export function catalogIssues(raw: unknown): Array<{ pointer: string; detail: st
       detail: `unknown severity for ${body.policyId}; expected one of ${ids.severities.join(', ')}`,
     });
   }
-  // 003 Customer Communication: the case fields Xecuritas keeps for every problem.
-  if (body.policyId === 'xecuritas') {
-    const contact = body.contact as Record<string, unknown> | undefined;
-    const details = body.details as Record<string, unknown> | undefined;
-    if (!body.contractId) issues.push({ pointer: '/contractId', detail: 'Xecuritas cases record the contract ID (003)' });
-    if (!contact || !(contact.email || contact.phone))
-      issues.push({ pointer: '/contact', detail: 'Xecuritas cases record a contact name and details (003)' });
-    if (!body.productVersion) issues.push({ pointer: '/productVersion', detail: 'Xecuritas cases record the software version (003)' });
-    if (!details?.environment)
-      issues.push({ pointer: '/details/environment', detail: 'Xecuritas cases record the hardware and operating system (003)' });
-  }
+  // The case fields the policy requires at opening (policy.requiredCaseFields, e.g. Xecuritas 003).
+  issues.push(...caseFieldIssues(catalog[body.policyId], body));
   return issues;
 }
 

@@ -35,10 +35,22 @@ export type { Interval } from './calendar';
 export { catalog } from './catalog';
 export type { CatalogPolicyId } from './catalog';
 export { loadPolicy, applyOverride } from './load';
+export { caseFieldIssues } from './case-fields';
+export type { CaseFieldIssue } from './case-fields';
 export type { PolicyOverride } from './load';
 export { PolicyError, PolicyInputError } from './errors';
 export { holidaysInYear, easterSunday } from './holidays';
-export type { Policy, PolicyInput, CalendarSpec, TargetKind, TargetSpec, HolidayRule, LifecycleRules, MinorSupportRule } from './schema';
+export type {
+  Policy,
+  PolicyInput,
+  CaseField,
+  CalendarSpec,
+  TargetKind,
+  TargetSpec,
+  HolidayRule,
+  LifecycleRules,
+  MinorSupportRule,
+} from './schema';
 export { computeTicketTargets, ticketRulesDigest, remainingOn } from './ticket-rules';
 export type { TicketRuleInputs, TargetClock, ClockPause, ComputedTarget, TicketRulesDigest } from './ticket-rules';
 export { ticketTypes, ticketChannels, recipientRoles, notifiableEvents, targetKinds } from './schema';

@@ -225,6 +225,29 @@ export const minorSupportRuleSchema = z.object({
   source,
 });
 
+/**
+ * Case fields a ticket may be required to carry when it opens; "contact" means a contact name
+ * with an email address or a phone number.
+ */
+export const caseFields = [
+  'contractId',
+  'product',
+  'productVersion',
+  'contact',
+  'details.companyName',
+  'details.environment',
+  'details.workarounds',
+  'details.initialRecommendation',
+  'details.firstReportedAt',
+] as const;
+export type CaseField = (typeof caseFields)[number];
+
+/** The case fields a policy requires at opening (Xecuritas 003), each with the error told when it is missing. */
+const requiredCaseFieldsSchema = z.object({
+  fields: z.array(z.object({ field: z.enum(caseFields), detail: z.string().min(1) })).min(1),
+  source,
+});
+
 export const policySchema = z
   .object({
     id,
@@ -264,6 +287,7 @@ export const policySchema = z
     requiresProduct: z.boolean().default(false),
     lifecycle: lifecycleRulesSchema.optional(),
     minorVersions: z.array(minorSupportRuleSchema).default([]),
+    requiredCaseFields: requiredCaseFieldsSchema.optional(),
     quotas: z.object({ resolvedTicketsPerYear: z.number().int().min(0), rollover: z.boolean(), source }).optional(),
     fees: z
       .object({

@@ -98,4 +98,16 @@ export const xecuritas: PolicyInput = {
   pageOnCall: { severities: ['sev1'], channels: ['portal'], source: '003 How to Report a Problem' },
   // 003 Overview: feature requests are not problems; they go to product management, without a target.
   forwardOnOpen: { types: ['featureRequest'], team: 'product management', source: '003 Overview and Applicability' },
+  // 003 Customer Communication: "The recorded information will include, at a minimum: ... service
+  // contract ID ... Name and contact information for the customer ... Software version; hardware and
+  // operating system information". The other listed items are recorded by the engineer or the system.
+  requiredCaseFields: {
+    fields: [
+      { field: 'contractId', detail: 'Xecuritas cases record the contract ID (003)' },
+      { field: 'contact', detail: 'Xecuritas cases record a contact name and details (003)' },
+      { field: 'productVersion', detail: 'Xecuritas cases record the software version (003)' },
+      { field: 'details.environment', detail: 'Xecuritas cases record the hardware and operating system (003)' },
+    ],
+    source: '003 Customer Communication and Necessary Information',
+  },
 };
