@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import type { Actor } from '../workflows/definitions';
 import { problems } from './problem';
 
 export const roles = ['customer', 'engineer', 'manager', 'admin'] as const;
@@ -124,4 +125,9 @@ export function assertCustomerScope(principal: Principal, customerId: string): v
   if (principal.role === 'customer' && principal.customerId !== customerId) {
     throw problems.forbidden("A customer API key can only act on its own customer's tickets.");
   }
+}
+
+/** The actor a request's principal is recorded as on workflow events. */
+export function actorOf(principal: Principal): Actor {
+  return { kind: principal.role, id: principal.keyId };
 }

@@ -23,7 +23,7 @@ import {
   type LifecycleState,
   type StartLifecycleInput,
 } from '../../workflows/definitions';
-import { allow, assertCustomerScope, type Principal } from '../auth';
+import { actorOf, allow, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
 import {
   LicenceRequestSchema,
@@ -35,7 +35,6 @@ import {
   type LifecycleCommandName,
 } from '../schemas';
 import { parse } from '../validate';
-import { actorOf } from './tickets';
 
 export interface LifecycleRouteDeps {
   client: Client;

@@ -31,7 +31,7 @@ import {
   type OpenTicketInput,
   type TicketState,
 } from '../../workflows/definitions';
-import { allow, assertCustomerScope, type Principal, type Role } from '../auth';
+import { actorOf, allow, assertCustomerScope, type Principal, type Role } from '../auth';
 import { problems } from '../problem';
 import {
   catalogIssues,
@@ -48,10 +48,6 @@ export interface TicketRouteDeps {
   pool: Pool;
   taskQueue: string;
   logger: Logger;
-}
-
-export function actorOf(principal: Principal): Actor {
-  return { kind: principal.role, id: principal.keyId };
 }
 
 /**
