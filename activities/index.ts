@@ -2,9 +2,10 @@ import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { ComputeTargetsInput, LifecycleEventRecord, PlanLifecycleInput, TicketEventRecord } from '../workflows/definitions';
 import { persistLifecycleEvents, planLifecycle } from './lifecycle';
-import { deliverInline, deliverNotifications, type Mailer } from './notifications';
+import type { Mailer } from '../common/mailer';
 import { RulesStore } from '../common/rules';
-import { computeTargets } from './rules';
+import { deliverInline, deliverNotifications } from './notifications/outbox';
+import { computeTargets, listGovernedTickets } from './rules';
 import { recordTicketEvent } from './legacy-ticket-events';
 import { persistTicketEvents } from './ticket-events';
 import type { LegacyTicketEventRecord } from '../workflows/legacy-types';
@@ -46,16 +47,8 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     recordTicketEvent: (event: LegacyTicketEventRecord) => recordTicketEvent(pool, event),
     deliverNotifications: (input: { ids: number[]; at: string }) => deliverNotifications(notify, input),
     /** The open tickets a policy or contract governs, in id order, a page at a time. */
-    listGovernedTickets: async (q: { policyId?: string; contractId?: string; after: string; limit: number }): Promise<string[]> => {
-      const { rows } = await pool.query<{ ticket_id: string }>(
-        `SELECT ticket_id FROM tickets
-          WHERE status NOT IN ('closed', 'rejected') AND ticket_id > $3
-            AND ($1::text IS NULL OR policy_id = $1) AND ($2::text IS NULL OR contract_id = $2)
-          ORDER BY ticket_id LIMIT $4`,
-        [q.policyId ?? null, q.contractId ?? null, q.after, q.limit],
-      );
-      return rows.map((r) => r.ticket_id);
-    },
+    listGovernedTickets: (q: { policyId?: string; contractId?: string; after: string; limit: number }): Promise<string[]> =>
+      listGovernedTickets(pool, q),
   };
 }
 

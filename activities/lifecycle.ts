@@ -1,16 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
-import { enqueueNotification, routedAddresses, type Route } from './notifications';
 import type { RulesStore } from '../common/rules';
-import {
-  earliestMilestoneDate,
-  lifecycleDates,
-  milestoneNames,
-  minorRuleFor,
-  PolicyError,
-  PolicyInputError,
-  type Milestone,
-} from '../policies/index';
+import { queueLifecycleNotices } from './notifications/lifecycle-messages';
+import { earliestMilestoneDate, lifecycleDates, minorRuleFor, PolicyError, PolicyInputError, type Milestone } from '../policies/index';
 import { addDays, formatDate, localDateOf, localToUtc, parseDate } from '../policies/zone';
 import {
   INVALID_LIFECYCLE_INPUT,
@@ -90,7 +82,7 @@ export async function persistLifecycleEvents(pool: Pool, events: LifecycleEventR
     if (snapshot) await upsertVersion(client, last.seq, snapshot);
     const deliveries: number[] = [];
     for (const event of events) {
-      if (event.notify && snapshot) deliveries.push(...(await queueNotices(client, event, snapshot)));
+      if (event.notify && snapshot) deliveries.push(...(await queueLifecycleNotices(client, event, snapshot)));
     }
     return { deliveries };
   });
@@ -127,81 +119,4 @@ async function upsertVersion(client: PoolClient, seq: number, s: LifecycleState)
       seq,
     ],
   );
-}
-
-/** The subject and body of a lifecycle notice; the body is also the webhook payload. */
-export function renderLifecycleNotice(event: LifecycleEventRecord, s: LifecycleState) {
-  const d = event.data as Record<string, string | undefined>;
-  const version = `${s.productName} ${s.major}`;
-  const name = d.milestone ? (milestoneNames[d.milestone as Milestone] ?? d.milestone) : '';
-  const subject =
-    event.type === 'noticeSent' && d.kind === 'changed'
-      ? `${version}: ${name} moved from ${d.previousDate} to ${d.date}`
-      : event.type === 'noticeSent'
-        ? `${version}: ${name} on ${d.date}`
-        : event.type === 'milestoneReached'
-          ? `${version}: ${d.milestone === 'ga' ? 'General Availability' : name} reached; now ${d.phase}`
-          : event.type === 'minorOutdated'
-            ? `${version}: minor release ${d.minor} is outdated`
-            : `${version}: ${event.type}`;
-  return {
-    subject: subject.slice(0, 300),
-    body: {
-      type: `lifecycle.${event.type}`,
-      product: s.product,
-      productName: s.productName,
-      version: s.major,
-      seq: event.seq,
-      occurredAt: event.occurredAt,
-      phase: s.phase,
-      zone: s.zone,
-      milestones: {
-        ga: s.inputs.ga,
-        eos: s.milestones.eos ?? null,
-        eoms: s.milestones.eoms ?? null,
-        eol: s.milestones.eol ?? null,
-        provisional: s.milestones.provisional,
-      },
-      note: `Dates are days in ${s.zone}; a milestone's day itself is still supported.`,
-      event: { type: event.type, data: event.data },
-    },
-  };
-}
-
-async function queueNotices(client: PoolClient, event: LifecycleEventRecord, s: LifecycleState): Promise<number[]> {
-  const audience = event.notify!;
-  // Each customer once per contact address, however many licences it holds for this version.
-  const { rows: holders } = await client.query<{ customer_id: string; contact_email: string | null; licence_ids: string[] }>(
-    `SELECT customer_id, contact_email, array_agg(licence_id ORDER BY licence_id) AS licence_ids FROM licences
-      WHERE product = $1 AND version = $2 AND ($3::text IS NULL OR minor = $3)
-      GROUP BY customer_id, contact_email ORDER BY customer_id, contact_email`,
-    [s.product, s.major, audience.minor ?? null],
-  );
-  const message = renderLifecycleNotice(event, s);
-  const entry = (key: string, role: 'customer' | 'accountManager', route: Route | null, body: Record<string, unknown>) =>
-    enqueueNotification(client, {
-      key: `${event.workflowId}:${event.seq}:${key}`,
-      ticketId: null,
-      workflowId: event.workflowId,
-      eventSeq: event.seq,
-      eventType: `lifecycle.${audience.event}`,
-      role,
-      route,
-      subject: message.subject,
-      body,
-      occurredAt: event.occurredAt,
-    });
-  const ids: number[] = [];
-  for (const holder of holders) {
-    const route: Route | null = holder.contact_email ? { channel: 'email', address: holder.contact_email } : null;
-    const body = { ...message.body, customerId: holder.customer_id, licences: holder.licence_ids };
-    const id = await entry(`customer:${holder.customer_id}:${holder.contact_email ?? ''}`, 'customer', route, body);
-    if (id !== undefined) ids.push(id);
-  }
-  // The vendor's account managers get a copy (email or webhook into their CRM): they reach customers with no licence on file.
-  for (const route of await routedAddresses(client, 'accountManager', s.policyId)) {
-    const id = await entry(`accountManager:${route.channel}:${route.address}`, 'accountManager', route, message.body);
-    if (id !== undefined) ids.push(id);
-  }
-  return ids;
 }

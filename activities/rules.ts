@@ -103,3 +103,18 @@ async function entitlement(
   }
   return { entitled: true };
 }
+
+/** The open tickets a policy or contract governs, in id order, a page at a time (the rules fan-out). */
+export async function listGovernedTickets(
+  pool: Pool,
+  q: { policyId?: string; contractId?: string; after: string; limit: number },
+): Promise<string[]> {
+  const { rows } = await pool.query<{ ticket_id: string }>(
+    `SELECT ticket_id FROM tickets
+      WHERE status NOT IN ('closed', 'rejected') AND ticket_id > $3
+        AND ($1::text IS NULL OR policy_id = $1) AND ($2::text IS NULL OR contract_id = $2)
+      ORDER BY ticket_id LIMIT $4`,
+    [q.policyId ?? null, q.contractId ?? null, q.after, q.limit],
+  );
+  return rows.map((r) => r.ticket_id);
+}

@@ -1,7 +1,6 @@
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
-import type { RecipientRole } from '../policies/index';
 import type { TicketEventRecord, TicketState } from '../workflows/definitions';
-import { enqueueNotification, renderNotification, routedAddresses, type Route } from './notifications';
+import { queueTicketNotifications } from './notifications/ticket-messages';
 
 /**
  * Appends a batch of ticket events, brings the tickets read-model row up to date and queues the
@@ -33,7 +32,7 @@ export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[
     const deliveries: number[] = [];
     for (const event of events) {
       if (!event.notify) continue;
-      deliveries.push(...(await queueNotifications(client, event, snapshot ?? event.snapshot)));
+      deliveries.push(...(await queueTicketNotifications(client, event, snapshot ?? event.snapshot)));
     }
     return { deliveries };
   });
@@ -72,37 +71,4 @@ async function upsertReadModel(client: PoolClient, workflowId: string, seq: numb
       s.breached,
     ],
   );
-}
-
-/** Where a role's notifications go: the ticket's own contacts first, then the routes table. */
-async function routesFor(client: PoolClient, role: RecipientRole, ticket: TicketState): Promise<Route[]> {
-  if (role === 'customer' && ticket.contact?.email) return [{ channel: 'email', address: ticket.contact.email }];
-  if (role === 'assignee' && ticket.assignee?.email) return [{ channel: 'email', address: ticket.assignee.email }];
-  return routedAddresses(client, role, ticket.policyId);
-}
-
-async function queueNotifications(client: PoolClient, event: TicketEventRecord, ticket: TicketState): Promise<number[]> {
-  const ids: number[] = [];
-  for (const role of event.notify!.roles) {
-    let routes = await routesFor(client, role, ticket);
-    // Nobody assigned yet: the assignee's notices go to support management, so they reach someone.
-    if (routes.length === 0 && role === 'assignee') routes = await routesFor(client, 'supportManagement', ticket);
-    const message = renderNotification(event, ticket, role);
-    for (const route of routes.length > 0 ? routes : [null]) {
-      const id = await enqueueNotification(client, {
-        key: `${event.workflowId}:${event.seq}:${role}:${route?.channel ?? 'none'}:${route?.address ?? ''}`,
-        ticketId: event.ticketId,
-        workflowId: event.workflowId,
-        eventSeq: event.seq,
-        eventType: event.notify!.event,
-        role,
-        route,
-        subject: message.subject,
-        body: message.body,
-        occurredAt: event.occurredAt,
-      });
-      if (id !== undefined) ids.push(id);
-    }
-  }
-  return ids;
 }

@@ -1,11 +1,12 @@
+/**
+ * The notification outbox, the same for every subsystem: rows queued once per idempotency key in
+ * the caller's transaction, claimed, delivered by email, webhook or page, and retried by Temporal.
+ * What a message says lives beside it, per subsystem (ticket-messages.ts, lifecycle-messages.ts).
+ */
 import { createHmac } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import type { RecipientRole } from '../policies/index';
-import type { TicketEventRecord, TicketState } from '../workflows/definitions';
-
-export interface Mailer {
-  send(message: { from: string; to: string; subject: string; text: string; headers: Record<string, string> }): Promise<void>;
-}
+import type { Mailer } from '../../common/mailer';
+import type { RecipientRole } from '../../policies/index';
 
 export interface NotificationDependencies {
   pool: Pool;
@@ -18,62 +19,6 @@ export interface NotificationDependencies {
   fetchImpl?: typeof fetch;
   /** Per webhook call; the inline first attempt uses a short one. */
   webhookTimeoutMs?: number;
-}
-
-const titles: Record<string, string> = {
-  opened: 'Ticket received',
-  rejected: 'Ticket rejected',
-  warning: 'SLA warning',
-  breached: 'SLA breached',
-  escalated: 'Ticket escalated',
-  paged: 'Severity-1 ticket: on-call page',
-  reclassified: 'Ticket reclassified',
-  informationRequested: 'Information requested',
-  resolved: 'Ticket resolved',
-  autoClosed: 'Ticket closed automatically',
-};
-
-/** The subject and JSON body of a notification: the same body is the webhook payload. */
-export function renderNotification(event: TicketEventRecord, ticket: TicketState, role: RecipientRole) {
-  const what = titles[event.notify?.event ?? event.type] ?? event.type;
-  const d = event.data as Record<string, string | undefined>;
-  const detail =
-    event.type === 'breached'
-      ? `${d.kind} target was due at ${d.dueAt}`
-      : event.type === 'warning'
-        ? `${d.kind} target is due at ${d.dueAt}`
-        : event.type === 'escalated'
-          ? d.automatic
-            ? `${d.kind} target missed; escalated to ${d.to}`
-            : `escalated by ${event.actor.kind}: ${d.reason}`
-          : event.type === 'rejected'
-            ? String(d.text)
-            : event.type === 'autoClosed'
-              ? String(d.reason)
-              : event.type === 'reclassified'
-                ? `severity ${d.from} → ${d.to}: ${d.reason}`
-                : event.type === 'informationRequested'
-                  ? String(d.message)
-                  : event.type === 'resolved'
-                    ? `${d.kind}: ${d.note}`
-                    : ticket.title;
-  return {
-    subject: `[${ticket.ticketId}] ${what}: ${detail}`.slice(0, 300),
-    body: {
-      type: `ticket.${event.notify?.event ?? event.type}`,
-      role,
-      ticketId: ticket.ticketId,
-      seq: event.seq,
-      occurredAt: event.occurredAt,
-      title: ticket.title,
-      status: ticket.status,
-      severity: ticket.severity,
-      policyId: ticket.policyId,
-      customerId: ticket.customerId,
-      nextDueAt: ticket.nextDueAt ?? null,
-      event: { type: event.type, actor: event.actor, data: event.data },
-    },
-  };
 }
 
 export interface Route {
@@ -155,6 +100,44 @@ interface OutboxRow {
   secret: string | null;
 }
 
+/** Claims the rows first: a retry that overlaps a slow earlier attempt skips what that attempt holds. */
+async function claimNotifications(pool: Pool, ids: number[]): Promise<OutboxRow[]> {
+  const { rows } = await pool.query<OutboxRow>(
+    `UPDATE notifications n SET status = 'sending', claimed_at = now()
+      WHERE n.id = ANY($1::bigint[])
+        AND (n.status = 'pending' OR (n.status = 'sending' AND n.claimed_at < now() - interval '6 minutes'))
+      RETURNING n.id, n.idempotency_key, n.channel, n.address, n.subject, n.body, n.status,
+        (SELECT r.secret FROM notification_routes r
+          WHERE r.policy_id = n.route_policy_id AND r.role = n.role AND r.channel = n.channel AND r.address = n.address) AS secret`,
+    [ids],
+  );
+  return rows.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+async function markDelivered(pool: Pool, id: string, status: 'sent' | 'recorded'): Promise<void> {
+  await pool.query(
+    `UPDATE notifications SET status = $2, sent_at = now(), claimed_at = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+    [id, status],
+  );
+}
+
+/** Hands a failed row back as pending, with its error, for Temporal's next attempt. */
+async function markForRetry(pool: Pool, id: string, message: string): Promise<void> {
+  await pool.query(
+    `UPDATE notifications SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+    [id, message.slice(0, 1000)],
+  );
+}
+
+/** Rows another attempt still holds (it may have died mid-send): retried once their lease ends. */
+async function countHeld(pool: Pool, ids: number[]): Promise<number> {
+  const held = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+    [ids],
+  );
+  return held.rows[0].n;
+}
+
 /**
  * Sends queued notifications once each: a row already sent (or recorded) is skipped, so a retried
  * activity does not send twice. A failure leaves its row pending and fails the activity, which
@@ -164,52 +147,20 @@ export async function deliverNotifications(
   deps: NotificationDependencies,
   input: { ids: number[]; at: string },
 ): Promise<{ sent: number; recorded: number }> {
-  // Claim the rows first: a retry that overlaps a slow earlier attempt skips what that attempt holds.
-  const { rows } = await deps.pool.query<OutboxRow>(
-    `UPDATE notifications n SET status = 'sending', claimed_at = now()
-      WHERE n.id = ANY($1::bigint[])
-        AND (n.status = 'pending' OR (n.status = 'sending' AND n.claimed_at < now() - interval '6 minutes'))
-      RETURNING n.id, n.idempotency_key, n.channel, n.address, n.subject, n.body, n.status,
-        (SELECT r.secret FROM notification_routes r
-          WHERE r.policy_id = n.route_policy_id AND r.role = n.role AND r.channel = n.channel AND r.address = n.address) AS secret`,
-    [input.ids],
-  );
-  rows.sort((a, b) => Number(a.id) - Number(b.id));
+  const rows = await claimNotifications(deps.pool, input.ids);
   let sent = 0;
   let recorded = 0;
   const failures: string[] = [];
   for (const row of rows) {
     try {
-      let status: 'sent' | 'recorded' = 'sent';
-      if (row.channel === 'email') {
-        if (deps.mailer) {
-          await deps.mailer.send({
-            from: deps.from,
-            to: row.address,
-            subject: row.subject,
-            text: `${row.subject}\n\n${JSON.stringify(row.body, null, 2)}\n`,
-            headers: { 'X-Lifeline-Idempotency-Key': row.idempotency_key },
-          });
-        } else {
-          status = 'recorded'; // no SMTP configured: the outbox row and this log line are the record
-          deps.log('info', 'email recorded (SMTP_URL not set)', { to: row.address, subject: row.subject });
-        }
-      } else {
-        await postWebhook(deps, row);
-      }
-      await deps.pool.query(
-        `UPDATE notifications SET status = $2, sent_at = now(), claimed_at = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-        [row.id, status],
-      );
+      const status = await deliverOne(deps, row);
+      await markDelivered(deps.pool, row.id, status);
       if (status === 'sent') sent += 1;
       else recorded += 1;
     } catch (err) {
       const message = (err as Error).message;
       failures.push(`${row.channel} ${row.address}: ${message}`);
-      await deps.pool.query(
-        `UPDATE notifications SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-        [row.id, message.slice(0, 1000)],
-      );
+      await markForRetry(deps.pool, row.id, message);
       deps.log('warn', 'notification not delivered; Temporal will retry', {
         id: row.id,
         channel: row.channel,
@@ -218,14 +169,31 @@ export async function deliverNotifications(
       });
     }
   }
-  // Rows another attempt still holds (it may have died mid-send) are retried once their lease ends.
-  const held = await deps.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
-    [input.ids],
-  );
-  if (held.rows[0].n > 0) failures.push(`${held.rows[0].n} held by another delivery attempt`);
+  const held = await countHeld(deps.pool, input.ids);
+  if (held > 0) failures.push(`${held} held by another delivery attempt`);
   if (failures.length > 0) throw new Error(`${failures.length} notification(s) not delivered: ${failures.join('; ')}`);
   return { sent, recorded };
+}
+
+/** One row on its channel; an email without SMTP is `recorded`, not sent. */
+async function deliverOne(deps: NotificationDependencies, row: OutboxRow): Promise<'sent' | 'recorded'> {
+  if (row.channel !== 'email') {
+    await postWebhook(deps, row);
+    return 'sent';
+  }
+  if (!deps.mailer) {
+    // No SMTP configured: the outbox row and this log line are the record.
+    deps.log('info', 'email recorded (SMTP_URL not set)', { to: row.address, subject: row.subject });
+    return 'recorded';
+  }
+  await deps.mailer.send({
+    from: deps.from,
+    to: row.address,
+    subject: row.subject,
+    text: `${row.subject}\n\n${JSON.stringify(row.body, null, 2)}\n`,
+    headers: { 'X-Lifeline-Idempotency-Key': row.idempotency_key },
+  });
+  return 'sent';
 }
 
 async function postWebhook(deps: NotificationDependencies, row: OutboxRow): Promise<void> {
