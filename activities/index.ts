@@ -8,7 +8,7 @@ import { deliverInline, deliverNotifications } from './notifications/outbox';
 import { computeTargets, listGovernedTickets } from './rules';
 import { recordTicketEvent } from './legacy-ticket-events';
 import { persistTicketEvents } from './ticket-events';
-import type { LegacyTicketEventRecord } from '../workflows/legacy-types';
+import type { LegacyTicketEventRecord } from '../workflows/legacy/types';
 
 export interface ActivityDependencies {
   pool: Pool;

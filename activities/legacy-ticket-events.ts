@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { LegacyTicketEventRecord as TicketEventRecord } from '../workflows/legacy-types';
+import type { LegacyTicketEventRecord as TicketEventRecord } from '../workflows/legacy/types';
 
 /**
  * For tickets started by the first slice (workflows/legacy-ticket.ts) only.

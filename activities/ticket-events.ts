@@ -31,8 +31,10 @@ export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[
     if (snapshot) await upsertReadModel(client, last.workflowId, last.seq, snapshot);
     const deliveries: number[] = [];
     for (const event of events) {
-      if (!event.notify) continue;
-      deliveries.push(...(await queueTicketNotifications(client, event, snapshot ?? event.snapshot)));
+      // The workflow puts the state after the batch on its last event; notifications are rendered from it.
+      const ticket = snapshot ?? event.snapshot;
+      if (!event.notify || !ticket) continue;
+      deliveries.push(...(await queueTicketNotifications(client, event, ticket)));
     }
     return { deliveries };
   });

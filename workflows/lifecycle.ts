@@ -47,7 +47,7 @@ import {
   type StartLifecycleInput,
 } from './definitions';
 import { NextDueAtKey, PolicyIdKey, ProductKey } from './search-attributes';
-import { delivery, untilDone } from './activity-options';
+import { delivery, untilDone } from './kernel/activity-options';
 
 // The same stance as the ticket: a database outage delays a lifecycle, it never fails one.
 const { planLifecycle } = proxyLocalActivities<Activities>(untilDone([INVALID_LIFECYCLE_INPUT]));

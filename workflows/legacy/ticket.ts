@@ -7,10 +7,22 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { closeTicketUpdate, getTicketQuery, ILLEGAL_TRANSITION, type Actor, type OpenTicketInput } from './definitions';
-import type { LegacyTicketEventRecord, LegacyTicketState } from './legacy-types';
-import { CustomerIdKey, PlanKey, PolicyIdKey, ProductKey, SeverityKey, TicketStatusKey } from './search-attributes';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { Actor, LegacyOpenTicketInput, LegacyTicketEventRecord, LegacyTicketState } from './types';
+
+// Frozen copies of what the first slice used from the live contract (names are what the server
+// and clients match), so that no change there alters how these tickets replay.
+const ILLEGAL_TRANSITION = 'IllegalTransition';
+const getTicketQuery = defineQuery<LegacyTicketState>('getTicket');
+const closeTicketUpdate = defineUpdate<LegacyTicketState, [{ by: Actor; reason?: string }]>('closeTicket');
+const TicketStatusKey = defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD);
+const SeverityKey = defineSearchAttributeKey('Severity', SearchAttributeType.KEYWORD);
+const CustomerIdKey = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+const PolicyIdKey = defineSearchAttributeKey('PolicyId', SearchAttributeType.KEYWORD);
+const PlanKey = defineSearchAttributeKey('Plan', SearchAttributeType.KEYWORD);
+const ProductKey = defineSearchAttributeKey('Product', SearchAttributeType.KEYWORD);
 
 // Persistence must never fail a ticket: a database outage delays writes, retried with backoff for
 // as long as it takes (no maximum attempts). Each attempt is bounded so a hung connection retries.
@@ -20,11 +32,14 @@ const { recordTicketEvent } = proxyActivities<Activities>({
 });
 
 /**
- * The first ticket slice (open, close; no SLA clocks), kept so that tickets started before the
+ * The first ticket slice (open, close; no SLA clocks), frozen so that tickets started before the
  * SLA engine still replay: `ticket` runs this when its history has no 'ticket-sla-engine' patch.
- * Deprecate once no such ticket is open (deprecatePatch, then remove).
+ * It can be deleted once `npm run legacy:tickets` reports none open in production and none is kept
+ * within the namespace's retention: first deprecatePatch('ticket-sla-engine') in ticket/workflow.ts,
+ * release, then remove this folder, its activity (activities/legacy-ticket-events.ts) and the
+ * patch call (docs/architecture.md, "Changing workflow code").
  */
-export async function legacyTicket(input: OpenTicketInput): Promise<LegacyTicketState> {
+export async function legacyTicket(input: LegacyOpenTicketInput): Promise<LegacyTicketState> {
   const state: LegacyTicketState = {
     ticketId: input.ticketId,
     status: 'open',
@@ -70,7 +85,7 @@ export async function legacyTicket(input: OpenTicketInput): Promise<LegacyTicket
       ...(state.product ? [{ key: ProductKey, value: state.product }] : []),
     ]);
 
-  setHandler(getTicketQuery, () => ({ ...state }) as never);
+  setHandler(getTicketQuery, () => ({ ...state }));
 
   setHandler(
     closeTicketUpdate,
@@ -81,7 +96,7 @@ export async function legacyTicket(input: OpenTicketInput): Promise<LegacyTicket
       state.closeReason = command.reason;
       publishSearchAttributes();
       await record('closed', command.by, { reason: command.reason ?? null });
-      return { ...state } as never;
+      return { ...state };
     },
     {
       validator: (_command) => {

@@ -1,0 +1,275 @@
+/**
+ * A support ticket: one long-running workflow per ticket, a thin Temporal shell over the pure state
+ * machine in this folder. Its one durable timer points at the ticket's next own action (a warning,
+ * a breach, an auto-close, the end of the reopen window) and is re-armed whenever that moves.
+ * Deadlines come from policies/ through a local activity, so they are recorded in history.
+ */
+import {
+  condition,
+  continueAsNew,
+  patched,
+  ParentClosePolicy,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { legacyTicket } from '../legacy/ticket';
+import type { LegacyTicketState } from '../legacy/types';
+import { untilDone, delivery } from '../kernel/activity-options';
+import { NotificationDelivery } from '../kernel/delivery';
+import { isoToSecond } from '../kernel/instants';
+import { HandlerLock } from '../kernel/lock';
+import { Recorder } from '../kernel/recorder';
+import { failureCause, refuse, refuseIf } from '../kernel/refusal';
+import { drainHandlers, shouldContinueAsNew } from '../kernel/run-limits';
+import { WakeUpTimer } from '../kernel/wake-up-timer';
+import {
+  CustomerIdKey,
+  NextDueAtKey,
+  PlanKey,
+  PolicyIdKey,
+  ProductKey,
+  SeverityKey,
+  SlaBreachedKey,
+  TicketStatusKey,
+} from '../search-attributes';
+import type { Actor, CommandBase } from '../contract';
+import { nextWake, refreshNextDue } from './clocks';
+import { childStarted, splitRecorded, ticketCommands, type ChildTicket, type TicketCommand } from './commands';
+import {
+  finalStatuses,
+  getTicketQuery,
+  INVALID_TICKET_INPUT,
+  rulesChangedSignal,
+  ticketWorkflowId,
+  type ComputeTargetsResult,
+  type OpenTicketInput,
+  type TicketEventRecord,
+  type TicketState,
+} from './contract';
+import { carryOver, machineForRun, type RecomputeRequest, type TicketCarry, type TicketMachine, type TicketStep } from './machine';
+import { beginOpening, completeOpening, fireDueAt, openingRequest, refuseOpening, rulesChangeRefused, rulesChangeRequest } from './opening';
+import { mergeTargets, targetsInput } from './targets';
+import { currentDetails, searchAttributeValues } from './view';
+
+export type { TicketCarry } from './machine';
+
+// Deadlines and persistence are local activities (one marker event each keeps a typical ticket's
+// history short); notifications that fail inline are retried by a regular activity.
+const { computeTargets } = proxyLocalActivities<Activities>(untilDone([INVALID_TICKET_INPUT]));
+const { persistTicketEvents } = proxyLocalActivities<Activities>(untilDone());
+const { deliverNotifications } = proxyActivities<Activities>(delivery);
+
+const LIMITS = { maxHistoryEvents: 2_000, maxUpdates: 1_000 };
+
+export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Promise<TicketState | LegacyTicketState> {
+  // Tickets started by the first slice (no SLA clocks) run on as they began.
+  if (!patched('ticket-sla-engine')) return await legacyTicket(input);
+  return new TicketWorkflow(input, carried).run();
+}
+
+/** The ticket's Temporal side: handlers, the lock, persistence, the timer, continue-as-new. */
+class TicketWorkflow {
+  private machine: TicketMachine;
+  private readonly lock = new HandlerLock();
+  private readonly delivery = new NotificationDelivery(deliverNotifications, () => isoToSecond(Date.now()));
+  private readonly recorder: Recorder<TicketEventRecord, TicketState>;
+  private rulesChange: { reason: string } | undefined;
+  private readonly timer: WakeUpTimer;
+  private updatesThisRun = 0;
+  private published = '';
+
+  constructor(
+    private readonly input: OpenTicketInput,
+    private readonly carried: TicketCarry | undefined,
+  ) {
+    this.machine = machineForRun(input, carried, Date.now());
+    this.rulesChange = carried?.rulesChange;
+    this.recorder = new Recorder({
+      persist: persistTicketEvents,
+      beforeBatch: () => this.publish(),
+      snapshot: () => this.snapshot(),
+      delivery: this.delivery,
+    });
+    this.timer = new WakeUpTimer(
+      (seen) => this.recorder.changes !== seen || this.recorder.hasPending() || this.rulesChange !== undefined,
+      () => this.recorder.changes,
+    );
+  }
+
+  async run(): Promise<TicketState> {
+    // The opening takes the lock before any handler is registered: an update delivered with the
+    // workflow's start waits for it (the SDK runs buffered updates as soon as their handler is set).
+    const opening = this.carried ? Promise.resolve() : this.lock.run(() => this.open());
+    this.registerHandlers();
+    await opening;
+    if (this.carried?.undelivered?.length) this.delivery.send(this.carried.undelivered);
+    while (await this.nextRound());
+    await drainHandlers(
+      this.lock,
+      () => this.recorder.flush(),
+      () => this.recorder.hasPending(),
+    );
+    // The ticket's story is over; its last notifications still go out before the workflow ends.
+    await condition(() => this.delivery.allDelivered());
+    return this.snapshot();
+  }
+
+  /** One turn of the main loop: write what happened, take a rules change, sleep until the next instant, fire it. */
+  private async nextRound(): Promise<boolean> {
+    await this.lock.run(() => this.recorder.flush());
+    const state = this.machine.ticket;
+    const final = finalStatuses.includes(state.status);
+    if (this.rulesChange && !final) {
+      const change = this.rulesChange;
+      this.rulesChange = undefined;
+      await this.lock.run(() => this.applyRulesChange(change.reason));
+      return true;
+    }
+    this.rulesChange = undefined;
+    const reopenUntil = this.machine.reopenUntil;
+    if (state.status === 'rejected' || (final && reopenUntil !== undefined && Date.now() >= reopenUntil)) return false;
+    if (shouldContinueAsNew(LIMITS, this.updatesThisRun)) await this.continueAsNew();
+    const wake = nextWake(state, reopenUntil);
+    await this.timer.sleepUntil(wake?.at, wake?.what, isoToSecond);
+    await this.lock.run(async () => this.adopt(fireDueAt(this.machine, Date.now())));
+    return true;
+  }
+
+  private async open(): Promise<void> {
+    const begun = beginOpening(this.machine, this.input, Date.now());
+    this.machine = begun.machine;
+    const opened = begun.events[0];
+    let result: ComputeTargetsResult;
+    try {
+      result = await computeTargets(targetsInput(this.machine, openingRequest, Date.now()));
+    } catch (err) {
+      // The API checks inputs first; a policy that refuses them anyway rejects the ticket, visibly.
+      const cause = failureCause(err);
+      if (cause?.type !== INVALID_TICKET_INPUT) throw err;
+      this.adopt(refuseOpening(this.machine, opened, cause.message, Date.now()));
+      return;
+    }
+    this.adopt(mergeTargets(this.machine, openingRequest, result, Date.now()));
+    this.adopt(completeOpening(this.machine, opened, result, Date.now()));
+  }
+
+  private registerHandlers(): void {
+    for (const command of ticketCommands) this.registerCommand(command);
+    setHandler(rulesChangedSignal, (change) => {
+      this.rulesChange = { reason: `${change.scope} changed (version ${change.version}): ${change.reason}` };
+    });
+    setHandler(getTicketQuery, () => this.snapshot());
+  }
+
+  private registerCommand<C extends CommandBase>(command: TicketCommand<C>): void {
+    const validate = (c: C) => refuseIf(optional(command.allowed(this.machine, c, Date.now())));
+    const handle = (c: C) =>
+      this.lock.run(async () => {
+        // A deadline that passed before this command arrived is recorded first: a late response is late.
+        this.adopt(fireDueAt(this.machine, Date.now()));
+        validate(c); // the state may have moved while this update waited its turn
+        this.updatesThisRun += 1;
+        try {
+          await this.apply(command, c);
+        } catch (err) {
+          // The current rules refuse the ticket's inputs (an override dropped its severity, say).
+          const cause = failureCause(err);
+          if (cause?.type === INVALID_TICKET_INPUT) refuse(`the current rules refuse this: ${cause.message}`);
+          throw err;
+        }
+        this.publish();
+        return this.snapshot();
+      });
+    setHandler(command.update, handle, { validator: validate });
+  }
+
+  private async apply<C extends CommandBase>(command: TicketCommand<C>, c: C): Promise<void> {
+    const step = command.apply(this.machine, c, Date.now(), this.input);
+    this.adopt(step);
+    if (step.children) await this.startChildren(step.children, c.by);
+    if (!step.recompute) return;
+    const result = await this.recompute(step.recompute);
+    if (command.settle) this.adopt(command.settle(this.machine, c, result, Date.now()));
+  }
+
+  private async startChildren(children: ChildTicket[], by: Actor): Promise<void> {
+    for (const child of children) {
+      await startChild(ticket, {
+        workflowId: ticketWorkflowId(child.input.ticketId),
+        args: [child.input],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: child.staticSummary,
+      });
+      this.adopt(childStarted(this.machine, child.input.ticketId, Date.now()));
+    }
+    this.adopt(splitRecorded(this.machine, children, by, Date.now()));
+  }
+
+  /** Asks the policy for the deadlines and merges them (the one local activity in flight, under the lock). */
+  private async recompute(request: RecomputeRequest): Promise<ComputeTargetsResult> {
+    const result = await computeTargets(targetsInput(this.machine, request, Date.now()));
+    this.adopt(mergeTargets(this.machine, request, result, Date.now()));
+    return result;
+  }
+
+  private async applyRulesChange(reason: string): Promise<void> {
+    try {
+      await this.recompute(rulesChangeRequest(reason));
+    } catch (err) {
+      const cause = failureCause(err);
+      if (cause?.type !== INVALID_TICKET_INPUT) throw err;
+      this.adopt(rulesChangeRefused(this.machine, reason, cause.message, Date.now()));
+      return;
+    }
+    this.adopt(fireDueAt(this.machine, Date.now()));
+  }
+
+  /** Takes a transition's result: its machine, and its events for the next write. */
+  private adopt(step: TicketStep): void {
+    this.machine = step.machine;
+    const workflowId = workflowInfo().workflowId;
+    this.recorder.record(step.events.map((e) => ({ workflowId, ...e })));
+  }
+
+  /** Nothing may be left half-done: handlers finished, every event written, then straight on. */
+  private async continueAsNew(): Promise<never> {
+    await drainHandlers(
+      this.lock,
+      () => this.recorder.flush(),
+      () => this.recorder.hasPending(),
+    );
+    return continueAsNew<typeof ticket>(this.input, carryOver(this.machine, this.delivery.undelivered(), this.rulesChange));
+  }
+
+  private publish(): void {
+    const state = this.machine.ticket;
+    refreshNextDue(state, this.machine.reopenUntil);
+    const v = searchAttributeValues(state);
+    if (v.key !== this.published) {
+      this.published = v.key;
+      upsertSearchAttributes([
+        { key: TicketStatusKey, value: v.status },
+        { key: SeverityKey, value: v.severity },
+        { key: CustomerIdKey, value: v.customerId },
+        { key: PolicyIdKey, value: v.policyId },
+        { key: PlanKey, value: v.plan },
+        ...(v.product ? [{ key: ProductKey, value: v.product }] : []),
+        { key: NextDueAtKey, value: v.nextDueAt },
+        { key: SlaBreachedKey, value: v.breached },
+      ]);
+    }
+    setCurrentDetails(currentDetails(state));
+  }
+
+  private snapshot(): TicketState {
+    return JSON.parse(JSON.stringify(this.machine.ticket)) as TicketState;
+  }
+}
+
+const optional = (message: string | undefined) => (message === undefined ? undefined : { message });
