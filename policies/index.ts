@@ -27,6 +27,7 @@ export type {
   ScopeAnswer,
   ScopeDecision,
   ScopeQuestion,
+  OutdatedMinor,
 } from './lifecycle';
 export { isReached, reachedAt, phaseOf, onSaleAt, phaseChanges, changeIsPending, lifecycleMoments } from './lifecycle-phase';
 export type { LifecycleMoment, MomentInstants, PhaseStanding } from './lifecycle-phase';

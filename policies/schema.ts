@@ -195,6 +195,9 @@ export const planSchema = z.object({
   source,
 });
 
+/** A support-scope answer's text and the paragraph it comes from. */
+const scopeTextSchema = z.object({ text: z.string().min(1), source });
+
 export const lifecycleRulesSchema = z.object({
   /** EOMS = latest of EOS + eomsAfterEos, next major GA + eomsAfterNextMajorGa, GA + eomsAfterGa. */
   eomsAfterEos: z.number().int().min(0).describe('months'),
@@ -210,8 +213,16 @@ export const lifecycleRulesSchema = z.object({
         .array(z.object({ types: z.array(z.enum(ticketTypes)).min(1), maxSeverityRank: z.number().int().min(1).optional() }))
         .min(1),
       billable: z.array(z.enum(ticketTypes)).default([]),
+      /** What a billable ticket is told; a generic text when absent. */
+      billableText: z.string().min(1).optional(),
+      /** What a refused ticket is told; a generic text when absent. */
+      refusedText: z.string().min(1).optional(),
       source,
     })
+    .optional(),
+  /** What a ticket on a version before its GA, in a pilot, or after its End of Life is told; generic texts when absent. */
+  scope: z
+    .object({ announced: scopeTextSchema.optional(), pilot: scopeTextSchema.optional(), endOfLife: scopeTextSchema.optional() })
     .optional(),
   source,
 });
@@ -222,6 +233,8 @@ export const minorSupportRuleSchema = z.object({
   supported: z.enum(['twoLatestStablePlusRegular', 'latestStable', 'all']),
   /** What a customer on an outdated minor still gets (ISPsystem 8.3), told to them when their minor becomes outdated. */
   outdated: z.string().min(1),
+  /** The paragraph a ticket on an outdated minor cites (ISPsystem 8.3); `source` when absent. */
+  outdatedSource: source.optional(),
   source,
 });
 
@@ -288,15 +301,8 @@ export const policySchema = z
     lifecycle: lifecycleRulesSchema.optional(),
     minorVersions: z.array(minorSupportRuleSchema).default([]),
     requiredCaseFields: requiredCaseFieldsSchema.optional(),
-    quotas: z.object({ resolvedTicketsPerYear: z.number().int().min(0), rollover: z.boolean(), source }).optional(),
-    fees: z
-      .object({
-        firstYearPercent: z.number().min(0),
-        renewalPercent: z.number().min(0),
-        majorUpgradePercent: z.number().min(0),
-        source,
-      })
-      .optional(),
+    /** A hot fix may be recorded only on a ticket of this severity rank or more urgent (Isode 002: priority 1 and 2). */
+    hotfix: z.object({ maxSeverityRank: z.number().int().min(1), source }).optional(),
   })
   .superRefine((p, ctx) => {
     const calendars = new Set(p.calendars.map((c) => c.id));

@@ -66,6 +66,11 @@ export interface TicketRulesDigest {
   notify: Record<NotifiableEvent, RecipientRole[]>;
   /** The kinds of target this ticket has (none for a ticket forwarded on opening). */
   targetKinds: TargetKind[];
+  /**
+   * policy.hotfix: a hot fix may be recorded (hotfixRequired: true) only on a ticket whose severity
+   * rank is at most maxSeverityRank (Isode 002: priority 1 and 2); null when the policy sets no such rule.
+   */
+  hotfixRule: { maxSeverityRank: number; source: string } | null;
 }
 
 function calendarDays(field: string, text: string): number {
@@ -101,6 +106,7 @@ export function ticketRulesDigest(policy: Policy, input: TicketRuleInputs): Tick
     reopenWithinMs: calendarDays('closing.reopenWithin', policy.closing.reopenWithin),
     notify: { ...defaultNotify, ...policy.notify },
     targetKinds: kinds,
+    hotfixRule: policy.hotfix ? { maxSeverityRank: policy.hotfix.maxSeverityRank, source: policy.hotfix.source } : null,
   };
 }
 

@@ -21,9 +21,10 @@ export const infotecs: PolicyInput = {
     { id: 'minor', name: 'Minor', rank: 3, definition: 'A minor problem or question.' },
   ],
   plans: [
-    { id: 'basic', name: 'Basic Support Plan', prioritySetBy: 'customer', options: [], source: '000 3 Technical Support Plans' },
-    // Premium requires a valid Basic agreement (the contracts issue enforces it).
-    { id: 'premium', name: 'Premium Support Plan', prioritySetBy: 'customer', options: [], source: '000 3 Technical Support Plans' },
+    { id: 'basic', name: 'Basic Support Plan', prioritySetBy: 'customer', options: [], source: '000 §3 Technical Support Plans' },
+    // 000 §3: Premium options "are available only to customers, who have a valid SLA for Basic Support Plan".
+    // Not enforced: a Premium contract is accepted without a Basic one (docs/policies.md "Not yet enforced").
+    { id: 'premium', name: 'Premium Support Plan', prioritySetBy: 'customer', options: [], source: '000 §3 Technical Support Plans' },
   ],
   // 000 §1: the Policy "should serve as the basis for Service Level Agreements": no response times
   // are published; each customer's agreement sets them (contract overrides).
@@ -43,14 +44,19 @@ export const infotecs: PolicyInput = {
       // An incident is a defect report here; questions and feature requests are not covered.
       covered: [{ types: ['vulnerability'] }, { types: ['bug', 'incident'], maxSeverityRank: 1 }],
       billable: ['bug', 'incident'],
+      billableText: 'Extended Support: this is fixed only under an additional, paid agreement.',
+      refusedText: 'Extended Support covers vulnerabilities and critical bugs only.',
       source: '000 §2 Extended Support period',
+    },
+    scope: {
+      // 000 §2: Infotecs shall "provide customers (on their request) with a pilot version for trial before the start of sales".
+      announced: { text: 'This version is not released yet; a pilot can be requested before its GA.', source: '000 §2 pilot before GA' },
+      pilot: { text: 'Covered.', source: '000 §2 pilot' },
+      // 000 §2: "After the product EOL, Infotecs is not liable for the product use and its maintenance."
+      endOfLife: { text: 'This version has reached End of Life: there is no support for it.', source: '000 §2 "After the product EOL…"' },
     },
     source: '000 §2 Technical Support Lifecycle',
   },
-  quotas: {
-    resolvedTicketsPerYear: 40,
-    rollover: true,
-    source: '000 §3 Basic Support Plan: up to 40 Tickets per year, remainder added to the next year',
-  },
-  fees: { firstYearPercent: 12, renewalPercent: 20, majorUpgradePercent: 30, source: '000 §3 Technical Support Plans' },
+  // The Basic plan's 40 resolved tickets a year and the support fees (000 §3) are not modelled yet:
+  // docs/policies.md "Not yet enforced".
 };

@@ -92,4 +92,8 @@ export const isode: PolicyInput = {
   },
   // 002: "The elapsed time does not include periods where Isode is waiting on you".
   waitingOnCustomer: { clock: 'pause', source: RELIEF },
+  // 002 Relief and Resolution: "For priority 1 and priority 2 incidents for which there is no effective relief
+  // without a product update, a “hot fix” (patch) may be provided". A P3 on a test system expected to lead to
+  // P1/P2 in production is "treated in the same manner": an engineer reclassifies it first.
+  hotfix: { maxSeverityRank: 2, source: '002 Relief and Resolution' },
 };

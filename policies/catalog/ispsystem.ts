@@ -115,7 +115,6 @@ export const ispsystem: PolicyInput = {
   },
   // 3.4: forwarded to the relevant team, "processed without a response time".
   suspendIn: ['forwarded'],
-  // 3.2, the nine reasons, in the document's order.
   minorVersions: [
     // 8.1.1: "the latest two stable minor versions" and "intermediate regular minor versions … released no
     // earlier than the previous to current stable version".
@@ -124,6 +123,7 @@ export const ispsystem: PolicyInput = {
       supported: 'twoLatestStablePlusRegular',
       outdated:
         'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.',
+      outdatedSource: '001 8.3',
       source: '001 8.1.1, 8.2–8.3',
     },
     // 8.1.2: "For DNSmanager 6 — in relation to the latest stable version."
@@ -132,9 +132,11 @@ export const ispsystem: PolicyInput = {
       supported: 'latestStable',
       outdated:
         'Your minor release is outdated (8.2): you get the known solutions described in the Documentation, existing fixes and updates, and help to migrate to a current release (8.3); no new fixes or consultations.',
+      outdatedSource: '001 8.3',
       source: '001 8.1.2, 8.2–8.3',
     },
   ],
+  // 3.2, the nine reasons, in the document's order.
   rejectionReasons: [
     {
       id: 'levelNotCovered',
