@@ -1,0 +1,13 @@
+/** What the Temporal UI shows of a lifecycle: its current details. Pure. */
+import type { LifecycleState } from './contract';
+
+export function currentDetails(state: LifecycleState): string {
+  const m = state.milestones;
+  const lines = [
+    `**${state.phase}**${state.onSale ? ' · on sale' : ''} · ${state.policyId} · dates are days in ${state.zone}`,
+    `GA ${state.inputs.ga} · EOS ${m.eos ?? '—'} · EOMS ${m.eoms ?? '—'}${m.provisional ? ' (provisional)' : ''} · EOL ${m.eol ?? '—'}`,
+  ];
+  if (state.nextAt) lines.push(`next: ${state.nextWhat} at ${state.nextAt}`);
+  if (state.supportedMinors.length) lines.push(`supported minors: ${state.supportedMinors.join(', ')}`);
+  return lines.join('\n');
+}
