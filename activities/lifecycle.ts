@@ -2,7 +2,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
 import type { RulesStore } from '../common/rules';
 import { queueLifecycleNotices } from './notifications/lifecycle-messages';
-import { earliestMilestoneDate, lifecycleDates, minorRuleFor, PolicyError, PolicyInputError, type Milestone } from '../policies/index';
+import {
+  earliestMilestoneDate,
+  lifecycleDates,
+  minorRuleFor,
+  PolicyError,
+  PolicyInputError,
+  type Milestone,
+  type Policy,
+} from '../policies/index';
 import { addDays, formatDate, localDateOf, localToUtc, parseDate } from '../policies/zone';
 import {
   INVALID_LIFECYCLE_INPUT,
@@ -24,33 +32,37 @@ const endOf = (zone: string, date: string) => new Date(localToUtc(zone, addDays(
 export async function planLifecycle(rules: RulesStore, input: PlanLifecycleInput): Promise<LifecyclePlan> {
   try {
     const effective = await rules.effective(input.policyId);
-    const policy = effective.policy;
-    const milestones = lifecycleDates(policy.lifecycle, policy.version, input.dates);
-    const today = formatDate(localDateOf(input.zone, Date.parse(input.now)));
-    const changesAt: LifecyclePlan['changesAt'] = { ga: startOf(input.zone, input.dates.ga) };
-    const noticeDueAt: LifecyclePlan['noticeDueAt'] = {};
-    for (const m of ['eos', 'eoms', 'eol'] as Milestone[]) {
-      const date = milestones[m];
-      if (date) changesAt[m] = endOf(input.zone, date);
-    }
-    for (const n of milestones.notices) noticeDueAt[n.milestone] = startOf(input.zone, n.sendOn);
-    const minorRule = minorRuleFor(policy.minorVersions, input.product);
-    return {
-      milestones,
-      changesAt,
-      noticeDueAt,
-      today,
-      earliest: earliestMilestoneDate(today, policy.lifecycle?.noticeMonths ?? 6),
-      rulesVersion: effective.version,
-      ...(policy.lifecycle ? { rules: policy.lifecycle } : {}),
-      ...(minorRule ? { minorRule } : {}),
-    };
+    return lifecyclePlan(effective.policy, effective.version, input);
   } catch (err) {
     if (err instanceof PolicyInputError || err instanceof PolicyError) {
       throw ApplicationFailure.create({ type: INVALID_LIFECYCLE_INPUT, message: err.message, nonRetryable: true });
     }
     throw err;
   }
+}
+
+/** The plan itself, pure: the same answer for the same policy, rules version and input (unit tests use it directly). */
+export function lifecyclePlan(policy: Policy, rulesVersion: string, input: PlanLifecycleInput): LifecyclePlan {
+  const milestones = lifecycleDates(policy.lifecycle, policy.version, input.dates);
+  const today = formatDate(localDateOf(input.zone, Date.parse(input.now)));
+  const changesAt: LifecyclePlan['changesAt'] = { ga: startOf(input.zone, input.dates.ga) };
+  const noticeDueAt: LifecyclePlan['noticeDueAt'] = {};
+  for (const m of ['eos', 'eoms', 'eol'] as Milestone[]) {
+    const date = milestones[m];
+    if (date) changesAt[m] = endOf(input.zone, date);
+  }
+  for (const n of milestones.notices) noticeDueAt[n.milestone] = startOf(input.zone, n.sendOn);
+  const minorRule = minorRuleFor(policy.minorVersions, input.product);
+  return {
+    milestones,
+    changesAt,
+    noticeDueAt,
+    today,
+    earliest: earliestMilestoneDate(today, policy.lifecycle?.noticeMonths ?? 6),
+    rulesVersion,
+    ...(policy.lifecycle ? { rules: policy.lifecycle } : {}),
+    ...(minorRule ? { minorRule } : {}),
+  };
 }
 
 /**

@@ -13,20 +13,28 @@ export async function computeTargets(rules: RulesStore, pool: Pool, input: Compu
     if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
     throw err;
   }
-  // Under a contract, its options are the ticket's (Isode custom packages): a change to them reaches running tickets.
-  const inputs = effective.contract ? { ...input.inputs, options: { ...effective.contract.options } } : input.inputs;
   try {
-    const digest = ticketRulesDigest(effective.policy, inputs);
-    const targets = computeTicketTargets(effective.policy, inputs, input.clocks, input.pauses, input.now).filter((t) =>
-      digest.targetKinds.includes(t.kind),
-    );
-    const result: ComputeTargetsResult = { rulesVersion: effective.version, digest, targets };
+    const result = ticketTargets(effective, input);
     if (input.checkEntitlement) result.entitlement = await entitlement(pool, effective, input);
     return result;
   } catch (err) {
     if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
     throw err;
   }
+}
+
+/** The deadlines and digest under these rules, pure (unit tests use it directly); entitlement needs the database. */
+export function ticketTargets(
+  effective: Pick<EffectiveRules, 'policy' | 'version' | 'contract'>,
+  input: ComputeTargetsInput,
+): ComputeTargetsResult {
+  // Under a contract, its options are the ticket's (Isode custom packages): a change to them reaches running tickets.
+  const inputs = effective.contract ? { ...input.inputs, options: { ...effective.contract.options } } : input.inputs;
+  const digest = ticketRulesDigest(effective.policy, inputs);
+  const targets = computeTicketTargets(effective.policy, inputs, input.clocks, input.pauses, input.now).filter((t) =>
+    digest.targetKinds.includes(t.kind),
+  );
+  return { rulesVersion: effective.version, digest, targets };
 }
 
 function invalid(err: Error): ApplicationFailure {
