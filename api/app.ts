@@ -1,8 +1,5 @@
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
-import type { Pool } from 'pg';
-import type { Logger } from '../common/logger';
 import { allow, ApiKeyStore, authenticate } from './auth';
 import { createMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
@@ -11,15 +8,12 @@ import { lifecycleRoutes } from './routes/lifecycle';
 import { policyRoutes } from './routes/policies';
 import { publishedRoutes } from './routes/published';
 import { ruleRoutes } from './routes/rules';
+import type { RouteDeps } from './routes/deps';
 import { ticketRoutes } from './routes/tickets';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
 import { parse } from './validate';
 
-export interface AppDependencies {
-  client: Client;
-  pool: Pool;
-  taskQueue: string;
-  logger: Logger;
+export interface AppDependencies extends RouteDeps {
   version?: string;
 }
 
@@ -92,10 +86,11 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
     }
     next();
   });
-  v1.use('/tickets', ticketRoutes({ client, pool, taskQueue, logger }));
+  const routeDeps: RouteDeps = { client, pool, taskQueue, logger };
+  v1.use('/tickets', ticketRoutes(routeDeps));
   v1.use(policyRoutes());
-  v1.use(ruleRoutes({ client, pool, taskQueue, logger }));
-  v1.use(lifecycleRoutes({ client, pool, taskQueue, logger }));
+  v1.use(ruleRoutes(routeDeps));
+  v1.use(lifecycleRoutes(routeDeps));
   v1.post('/api-keys', allow('admin'), async (req, res) => {
     const body = parse(CreateApiKeyRequestSchema, req.body, 'request body');
     const { key, principal } = await keys.create(body);
@@ -108,7 +103,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   });
   app.use('/v1', v1);
 
-  app.use(publishedRoutes({ pool }));
+  app.use(publishedRoutes(routeDeps));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -4,16 +4,10 @@ import {
   LicenceRequestSchema,
   lifecycleCommandSchemas,
   LifecycleStateSchema,
-  ProblemSchema,
   ProductRequestSchema,
   StartLifecycleRequestSchema,
-} from './schemas';
-
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
-const body = (schema: z.ZodType) => ({ body: { required: true, content: { 'application/json': { schema } } } });
-const secured = [{ apiKey: [] }];
-const authErrors = { 401: problem('Missing, unknown or revoked API key'), 403: problem("The key's role may not do this") };
+} from '../schemas';
+import { authErrors, body, json, problem, secured } from './shared';
 const version = z.object({ product: z.string(), major: z.string() });
 
 const commands: Record<keyof typeof lifecycleCommandSchemas, string> = {
@@ -26,8 +20,14 @@ const commands: Record<keyof typeof lifecycleCommandSchemas, string> = {
   'pilot-requests': 'Request a pilot of a coming version before its GA (a customer for itself, or a manager)',
 };
 
-/** The products and lifecycle routes (api/routes/lifecycle.ts) in the OpenAPI document. */
+/** The products, versions and licences (api/routes/lifecycle*.ts) in the OpenAPI document. */
 export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
+  registerProductPaths(registry);
+  registerVersionPaths(registry);
+  registerLicencePaths(registry);
+}
+
+function registerProductPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'put',
     path: '/v1/products/{product}',
@@ -51,6 +51,9 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
     security: secured,
     responses: { 200: { description: 'Products' }, ...authErrors },
   });
+}
+
+function registerVersionPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/v1/products/{product}/versions',
@@ -102,6 +105,9 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
       },
     });
   }
+}
+
+function registerLicencePaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'put',
     path: '/v1/licences/{licenceId}',

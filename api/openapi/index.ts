@@ -1,0 +1,35 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerLifecyclePaths } from './lifecycle';
+import { registerAdministrationPaths, registerOperationPaths } from './operations';
+import { registerPolicyPaths } from './policies';
+import { registerPublishedPaths } from './published';
+import { registerRulePaths } from './rules';
+import { registerTicketPaths } from './tickets';
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+export function buildOpenApiDocument(version: string) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer <key>` (or the `X-API-Key` header).',
+  });
+  // Paths in the document's order: operations, tickets, rules, policies, administration, lifecycle, published.
+  registerOperationPaths(registry);
+  registerTicketPaths(registry);
+  registerRulePaths(registry);
+  registerPolicyPaths(registry);
+  registerAdministrationPaths(registry);
+  registerLifecyclePaths(registry);
+  registerPublishedPaths(registry);
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Lifeline API',
+      version,
+      description: 'Support policies as durable workflows: tickets, SLA clocks, product lifecycles.',
+    },
+    servers: [{ url: '/' }],
+  });
+}

@@ -1,0 +1,108 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  commandSchemas,
+  IdempotencyHeaderSchema,
+  OpenTicketRequestSchema,
+  TicketEventListSchema,
+  TicketIdParamSchema,
+  TicketListQuerySchema,
+  TicketListSchema,
+  TicketSchema,
+} from '../schemas';
+import { authErrors, body, json, problem, secured } from './shared';
+
+/** Opening, reading and listing tickets, and every ticket command (api/routes/tickets*.ts). */
+export function registerTicketPaths(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/tickets',
+    summary: 'Open a ticket',
+    description:
+      "Starts the ticket's workflow. With an `Idempotency-Key` header a retried request returns the same ticket (200, `Idempotent-Replayed: true`) instead of opening another.",
+    tags: ['tickets'],
+    security: secured,
+    request: {
+      ...body(OpenTicketRequestSchema),
+      headers: IdempotencyHeaderSchema,
+    },
+    responses: {
+      201: json('Opened', TicketSchema),
+      200: json('Already opened with this Idempotency-Key', TicketSchema),
+      400: problem('Malformed JSON or a body failing validation'),
+      ...authErrors,
+      422: problem('Idempotency-Key reused with a different body'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/tickets/{ticketId}',
+    summary: "A ticket's live state (workflow query)",
+    tags: ['tickets'],
+    security: secured,
+    request: { params: TicketIdParamSchema },
+    responses: { 200: json('The ticket', TicketSchema), ...authErrors, 404: problem('No such ticket') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/tickets/{ticketId}/events',
+    summary: "A ticket's persisted events, in order",
+    tags: ['tickets'],
+    security: secured,
+    request: { params: TicketIdParamSchema },
+    responses: { 200: json('The events', TicketEventListSchema), ...authErrors, 404: problem('No such ticket') },
+  });
+  registerTicketCommandPaths(registry);
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/tickets',
+    summary: 'List tickets from the read model',
+    description: 'Newest first, in pages of `limit`; follow `nextCursor`. A customer key sees its own tickets only.',
+    tags: ['tickets'],
+    security: secured,
+    request: { query: TicketListQuerySchema },
+    responses: { 200: json('A page of tickets', TicketListSchema), 400: problem('Invalid filter or cursor'), ...authErrors },
+  });
+}
+
+function registerTicketCommandPaths(registry: OpenAPIRegistry): void {
+  const commandDocs: Record<keyof typeof commandSchemas, [string, string]> = {
+    assign: ['Assign an engineer', 'engineer'],
+    respond: ['Respond to the customer (meets a response target; ISPsystem hands the ticket to the user)', 'engineer'],
+    'request-information': [
+      'Ask the customer for information: the ticket waits on the customer (clocks pause, or restart on the answer)',
+      'engineer',
+    ],
+    reply: ["The customer's answer: the ticket comes back to the vendor", 'customer, engineer'],
+    reclassify: ['Change the severity, with a reason; targets are recomputed from the original start', 'engineer'],
+    forward: ['Forward to a team (ISPsystem 3.4: targets suspended)', 'engineer'],
+    return: ['Take a forwarded ticket back from the team', 'engineer'],
+    relieve: ['The system is back in operation (Isode relief)', 'engineer'],
+    resolve: ['Deliver a resolution, a workaround or a resolution plan', 'engineer'],
+    close: ['Close the ticket (the customer agrees)', 'customer, engineer'],
+    reopen: ["Reopen a closed ticket within the policy's reopen window", 'engineer'],
+    reject: ["Reject with one of the policy's reasons (ISPsystem 3.2)", 'engineer'],
+    split: ['Split into child tickets, each with its own severity and targets (ISPsystem 3.3)', 'engineer'],
+    escalate: ['Escalate by hand (a customer escalates through the account manager)', 'customer, engineer'],
+    'hotfix-required': ['Record that a P1/P2 needs a hot fix (Isode)', 'engineer'],
+  };
+  for (const [name, schema] of Object.entries(commandSchemas) as Array<[keyof typeof commandSchemas, z.ZodType]>) {
+    const [summary, roles] = commandDocs[name];
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/tickets/{ticketId}/${name}`,
+      summary,
+      description: `An Update of the ticket's workflow with a validator: refused with 409 and the reason when the ticket's state does not allow it. Roles: ${roles} (managers and admins too, except for customer-only commands).`,
+      tags: ['ticket commands'],
+      security: secured,
+      request: { params: TicketIdParamSchema, ...body(schema) },
+      responses: {
+        200: json('The ticket after the command', TicketSchema),
+        400: problem('Invalid body'),
+        ...authErrors,
+        404: problem("No such ticket (or not the customer's)"),
+        409: problem("Not allowed in the ticket's current state"),
+      },
+    });
+  }
+}

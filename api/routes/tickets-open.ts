@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Request, Response } from 'express';
+import { policyById } from '../../policies/index';
+import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../../workflows/definitions';
+import { actorOf, assertCustomerScope, type Principal } from '../auth';
+import { problems } from '../problem';
+import { contractTerms } from '../read-models/rules';
+import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '../schemas';
+import { parse } from '../validate';
+import type { RouteDeps } from './deps';
+import type { LiveTickets } from './tickets-live';
+
+/**
+ * With an Idempotency-Key the ticket id is derived from it (scoped to the customer), so a retried
+ * request maps to the same workflow id and Temporal refuses to start a second one.
+ */
+export function ticketIdFor(customerId: string, idempotencyKey: string | undefined): string {
+  const hex = idempotencyKey
+    ? createHash('sha256').update(`${customerId}\n${idempotencyKey}`).digest('hex')
+    : randomBytes(8).toString('hex');
+  return `TKT-${hex.slice(0, 16).toUpperCase()}`;
+}
+
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const idempotencyKey = req.get('idempotency-key');
+  if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+    throw problems.validation(
+      [{ pointer: 'header:Idempotency-Key', detail: 'expected 1–255 visible ASCII characters' }],
+      'Idempotency-Key header',
+    );
+  }
+  return idempotencyKey;
+}
+
+/** The contract's plan and options are the ticket's (Isode custom packages), never the caller's; a plan mismatch is the caller's mistake. */
+async function optionsUnderContract({ pool }: RouteDeps, body: OpenTicketRequest, customerId: string) {
+  if (!body.contractId) return body.options;
+  const contract = await contractTerms(pool, body.contractId);
+  // An unknown or foreign contract is not refused here: the ticket opens and is rejected with the reason.
+  if (!contract || contract.customer_id !== customerId) return body.options;
+  const issues = [];
+  if (contract.policy_id !== body.policyId)
+    issues.push({ pointer: '/policyId', detail: `contract ${body.contractId} is under policy ${contract.policy_id}` });
+  if (contract.plan !== body.plan) issues.push({ pointer: '/plan', detail: `contract ${body.contractId} is on plan ${contract.plan}` });
+  if (issues.length) throw problems.validation(issues);
+  return contract.options;
+}
+
+function openTicketInput(
+  ticketId: string,
+  customerId: string,
+  principal: Principal,
+  body: OpenTicketRequest,
+  options: Record<string, boolean> | undefined,
+): OpenTicketInput {
+  // Where the vendor sets the priority (Isode Bronze, Xecuritas), a customer's choice is a suggestion until triage.
+  const vendorSets = policyById(body.policyId).plans.find((p) => p.id === body.plan)?.prioritySetBy === 'vendor';
+  return {
+    ticketId,
+    customerId,
+    contractId: body.contractId,
+    policyId: body.policyId,
+    plan: body.plan,
+    severity: body.severity,
+    ...(vendorSets && principal.role === 'customer' ? { suggestedSeverity: body.severity } : {}),
+    type: body.type,
+    title: body.title,
+    description: body.description,
+    product: body.product,
+    productVersion: body.productVersion,
+    channel: body.channel,
+    contact: body.contact,
+    needsCodeChange: body.needsCodeChange,
+    options,
+    details: body.details,
+    openedBy: actorOf(principal),
+  };
+}
+
+/** Starts the ticket's workflow; true when an Idempotency-Key retry found it already started with the same body. */
+async function startTicket(
+  { client, taskQueue }: RouteDeps,
+  input: OpenTicketInput,
+  body: OpenTicketRequest,
+  fingerprint: string,
+  idempotencyKey: string | undefined,
+): Promise<boolean> {
+  const workflowId = ticketWorkflowId(input.ticketId);
+  try {
+    await client.workflow.start(TICKET_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      memo: { requestHash: fingerprint },
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${body.policyId}/${body.plan} ${body.severity}: ${body.title}`.slice(0, 200),
+      staticDetails: `Customer ${input.customerId}${body.contractId ? `, contract ${body.contractId}` : ''}; ${body.type} via ${body.channel}${body.product ? `; ${body.product} ${body.productVersion ?? ''}` : ''}`,
+    });
+    return false;
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError) || idempotencyKey === undefined) throw err;
+    const described = await client.workflow.getHandle(workflowId).describe();
+    if (described.memo?.requestHash !== fingerprint) {
+      throw problems.idempotencyMismatch(
+        `Idempotency-Key "${idempotencyKey}" already opened ticket ${input.ticketId} with a different request body.`,
+      );
+    }
+    return true;
+  }
+}
+
+/** The ticket's live state, or a placeholder while no worker has picked it up yet. */
+async function openedState(deps: RouteDeps, live: LiveTickets, ticketId: string): Promise<unknown> {
+  try {
+    return await live.withRemaining(await deps.client.workflow.getHandle(ticketWorkflowId(ticketId)).query(getTicketQuery));
+  } catch (err) {
+    // The ticket is accepted and durable; its live state shows once a worker has picked it up.
+    deps.logger.warn({ err: (err as Error).message, ticketId }, 'ticket started but not yet queryable');
+    return { ticketId, status: 'open' };
+  }
+}
+
+/** POST /v1/tickets: starts the ticket's workflow and answers its state. */
+export async function openTicket(deps: RouteDeps, live: LiveTickets, req: Request, res: Response): Promise<void> {
+  const principal = req.principal!;
+  const body = parse(OpenTicketRequestSchema, req.body, 'request body', catalogIssues);
+  const customerId = body.customerId ?? principal.customerId;
+  if (!customerId) {
+    throw problems.validation([{ pointer: '/customerId', detail: 'required when a staff key opens a ticket' }]);
+  }
+  assertCustomerScope(principal, customerId);
+  const idempotencyKey = idempotencyKeyOf(req);
+  const options = await optionsUnderContract(deps, body, customerId);
+  const ticketId = ticketIdFor(customerId, idempotencyKey);
+  const input = openTicketInput(ticketId, customerId, principal, body, options);
+  const replayed = await startTicket(deps, input, body, requestHash({ ...body, customerId }), idempotencyKey);
+
+  const ticket = await openedState(deps, live, ticketId);
+  res
+    .status(replayed ? 200 : 201)
+    .location(`/v1/tickets/${ticketId}`)
+    .set(replayed ? { 'Idempotent-Replayed': 'true' } : {})
+    .json(ticket);
+}
