@@ -58,11 +58,17 @@ function registerVersionPaths(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/v1/products/{product}/versions',
     summary: "Start a major version's lifecycle workflow (GA, optional End of Sales)",
+    description:
+      'Answers once the workflow has registered the version (milestones planned, phase set). A workflow that has not registered within about 10 s (no worker yet) is answered 202 with its Location, never with a half state.',
     tags: ['lifecycle'],
     security: secured,
     request: { params: z.object({ product: z.string() }), ...body(StartLifecycleRequestSchema) },
     responses: {
-      201: json('The lifecycle as it starts', LifecycleStateSchema),
+      201: json('The lifecycle as registered', LifecycleStateSchema),
+      202: json(
+        'Started but not registered yet: read it at the Location',
+        z.object({ workflowId: z.string(), product: z.string(), major: z.string(), registered: z.literal(false) }),
+      ),
       400: problem('Invalid dates, naming the field'),
       404: problem('No such product'),
       409: problem('The version already has a lifecycle, or End of Sales is less than six months away (earliestAllowed)'),

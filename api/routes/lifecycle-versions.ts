@@ -33,6 +33,7 @@ import {
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
 import { productOf } from './lifecycle-products';
+import { queryRegistered } from './registered';
 
 const updates = {
   'end-of-sales': setEndOfSalesUpdate,
@@ -114,10 +115,20 @@ async function startVersion(deps: RouteDeps, req: Request, res: Response): Promi
       throw err;
     });
   logger.info({ workflowId, product, major: body.major }, 'lifecycle started');
-  res
-    .status(201)
-    .location(`/v1/products/${product}/versions/${body.major}`)
-    .json(await handle.query(getLifecycleQuery));
+  const location = `/v1/products/${product}/versions/${body.major}`;
+  // Only the registered state (seq > 0: milestones planned, phase set) is an answer; the initial one is not.
+  const registration = await queryRegistered(
+    client,
+    () => handle.query(getLifecycleQuery),
+    (s) => s.seq > 0,
+  );
+  if (registration.registered) {
+    res.status(201).location(location).json(registration.state);
+    return;
+  }
+  // Never the half state: started and durable but not registered within the wait (no worker yet?), so 202 with its Location.
+  logger.warn({ workflowId, err: (registration.lastError as Error | undefined)?.message }, 'lifecycle started but not yet registered');
+  res.status(202).location(location).json({ workflowId, product, major: body.major, registered: false });
 }
 
 async function versionEvents(deps: RouteDeps, req: Request, res: Response): Promise<void> {

@@ -2,13 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request, Response } from 'express';
 import { policyById } from '../../policies/index';
-import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../../workflows/definitions';
+import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/definitions';
 import { actorOf, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
 import { contractTerms } from '../read-models/rules';
 import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
+import { queryRegistered } from './registered';
 import type { LiveTickets } from './tickets-live';
 
 /**
@@ -114,10 +115,19 @@ async function startTicket(
   }
 }
 
-/** The ticket's live state, or a placeholder while no worker has picked it up yet. */
+/** Opened: its deadlines are computed (rules recorded) or it was rejected at opening. */
+const isOpened = (t: TicketState) => t.rulesVersion !== '' || t.status === 'rejected';
+
+/**
+ * The ticket's live state once opened. Like a new lifecycle's, a new ticket's first query may answer
+ * its initial state (no targets yet), so it is asked again until opened, within the registration wait.
+ */
 async function openedState(deps: RouteDeps, live: LiveTickets, ticketId: string): Promise<unknown> {
+  const handle = deps.client.workflow.getHandle(ticketWorkflowId(ticketId));
   try {
-    return await live.withRemaining(await deps.client.workflow.getHandle(ticketWorkflowId(ticketId)).query(getTicketQuery));
+    const opening = await queryRegistered(deps.client, () => handle.query(getTicketQuery), isOpened);
+    if (!opening.registered) throw opening.lastError ?? new Error('not opened within the registration wait');
+    return await live.withRemaining(opening.state);
   } catch (err) {
     // The ticket is accepted and durable; its live state shows once a worker has picked it up.
     deps.logger.warn({ err: (err as Error).message, ticketId }, 'ticket started but not yet queryable');
@@ -125,7 +135,7 @@ async function openedState(deps: RouteDeps, live: LiveTickets, ticketId: string)
   }
 }
 
-/** POST /v1/tickets: starts the ticket's workflow and answers its state. */
+/** POST /v1/tickets: starts the ticket's workflow and answers its state once opened. */
 export async function openTicket(deps: RouteDeps, live: LiveTickets, req: Request, res: Response): Promise<void> {
   const principal = req.principal!;
   const body = parse(OpenTicketRequestSchema, req.body, 'request body', catalogIssues);
