@@ -3,11 +3,9 @@
  * a refused command. Imported by the API and the workflows; free of side effects.
  */
 
-/** Who did something: an API principal, or the workflow itself (timers). */
-export interface Actor {
-  kind: 'customer' | 'engineer' | 'manager' | 'admin' | 'system';
-  id: string;
-}
+import type { Actor } from './actor';
+
+export type { Actor };
 
 export interface CommandBase {
   by: Actor;

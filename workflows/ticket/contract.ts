@@ -6,15 +6,27 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   ClockPause,
   ComputedTarget,
-  LifecyclePhase,
   NotifiableEvent,
   RecipientRole,
-  ScopeDecision,
   TargetClock,
   TicketRuleInputs,
   TicketRulesDigest,
 } from '../../policies/index';
+import type { ticketChannels, ticketTypes } from '../../policies/schema';
 import type { Actor, CommandBase } from '../contract';
+import type {
+  CaseDetails,
+  Contact,
+  Engineer,
+  ResolutionKind,
+  SupportScopeRecord,
+  TargetStatus,
+  TicketEventSummary,
+  TicketOpeningFields,
+  TicketState,
+  TicketStatus,
+  TicketTarget,
+} from './state';
 
 export const TICKET_WORKFLOW = 'ticket';
 export const RULES_CHANGED_WORKFLOW = 'rulesChangedFanout';
@@ -24,140 +36,33 @@ export function ticketWorkflowId(ticketId: string): string {
   return `ticket-${ticketId}`;
 }
 
-export type TicketStatus = 'open' | 'waitingOnCustomer' | 'forwarded' | 'relieved' | 'resolved' | 'closed' | 'rejected';
+export type TicketChannel = (typeof ticketChannels)[number];
+export type TicketType = (typeof ticketTypes)[number];
+export type {
+  CaseDetails,
+  Contact,
+  Engineer,
+  ResolutionKind,
+  SupportScopeRecord,
+  TargetStatus,
+  TicketEventSummary,
+  TicketState,
+  TicketStatus,
+  TicketTarget,
+};
+
 export const finalStatuses: readonly TicketStatus[] = ['closed', 'rejected'];
 
-export type TicketChannel = 'portal' | 'email' | 'phone';
-export type TicketType = 'incident' | 'bug' | 'vulnerability' | 'question' | 'featureRequest';
-
-export interface Contact {
-  name: string;
-  email?: string;
-  phone?: string;
-}
-
-/** The case fields Xecuritas requires (003 Customer Communication) and any helpdesk wants. */
-export interface CaseDetails {
-  companyName?: string;
-  environment?: string;
-  workarounds?: string;
-  initialRecommendation?: string;
-  firstReportedAt?: string;
-}
-
-export interface OpenTicketInput {
+/** What the API starts a ticket's workflow with: the opening's fields, and who opened it for which customer. */
+export type OpenTicketInput = TicketOpeningFields & {
   ticketId: string;
   customerId: string;
-  contractId?: string;
-  policyId: string;
-  plan: string;
-  /** The severity the ticket runs under; where the vendor sets it, the customer's choice is `suggestedSeverity`. */
-  severity: string;
+  /** Where the vendor sets the severity, the customer's choice; the ticket runs under `severity`. */
   suggestedSeverity?: string;
-  type: TicketType;
-  title: string;
-  description: string;
-  product?: string;
-  productVersion?: string;
-  channel: TicketChannel;
-  contact?: Contact;
-  needsCodeChange?: boolean;
-  options?: Record<string, boolean>;
-  details?: CaseDetails;
   /** Set on a child ticket split from another (ISPsystem 3.3). */
   parentTicketId?: string;
   openedBy: Actor;
-}
-
-export type TargetStatus = 'running' | 'paused' | 'suspended' | 'met' | 'cancelled';
-
-/** One SLA target of a ticket, as the live state and the Temporal UI show it. */
-export interface TicketTarget extends ComputedTarget {
-  status: TargetStatus;
-  /** 1 for the first window; a restarted window (ISPsystem) counts up. */
-  window: number;
-  warnedAt?: string;
-  breachedAt?: string;
-  escalatedAt?: string;
-  metAt?: string;
-  /** When these figures were computed, and under which rules. */
-  computedAt: string;
-  rulesVersion: string;
-}
-
-export interface Engineer {
-  id: string;
-  name?: string;
-  email?: string;
-}
-
-export interface TicketEventSummary {
-  seq: number;
-  type: TicketEventType;
-  at: string;
-  actor: Actor;
-  note?: string;
-}
-
-export interface TicketState {
-  ticketId: string;
-  status: TicketStatus;
-  customerId: string;
-  contractId?: string;
-  policyId: string;
-  plan: string;
-  severity: string;
-  suggestedSeverity?: string;
-  type: TicketType;
-  title: string;
-  description: string;
-  product?: string;
-  productVersion?: string;
-  /** Limited support from the version's lifecycle (billable in Extended Support, known solutions on an outdated minor). */
-  supportScope?: SupportScopeRecord;
-  channel: TicketChannel;
-  contact?: Contact;
-  needsCodeChange?: boolean;
-  options?: Record<string, boolean>;
-  details?: CaseDetails;
-  parentTicketId?: string;
-  childTicketIds: string[];
-  assignee?: Engineer;
-  forwardedTo?: string;
-  hotfixRequired: boolean;
-  /** When the on-call engineer was paged (Xecuritas Sev-1 opened online), once per ticket. */
-  pagedAt?: string;
-  openedAt: string;
-  openedBy: Actor;
-  respondedAt?: string;
-  relievedAt?: string;
-  resolvedAt?: string;
-  resolution?: { kind: ResolutionKind; note: string };
-  closedAt?: string;
-  closedBy?: Actor;
-  closeReason?: string;
-  rejectedAt?: string;
-  rejection?: { reasonId: string; text: string };
-  reopenCount: number;
-  targets: TicketTarget[];
-  /** Pauses of the clocks (waiting on the customer, forwarded where that suspends). */
-  pauses: Array<{ start: string; end?: string; reason: 'waitingOnCustomer' | 'forwarded' | 'closed' }>;
-  /** The next instant the ticket will act on its own (warning, breach, auto-close), if any. */
-  nextDueAt?: string;
-  nextDueWhat?: string;
-  autoCloseAt?: string;
-  breached: boolean;
-  rulesVersion: string;
-  policyVersion: number;
-  /** The latest events (the full log is GET /v1/tickets/:id/events). */
-  history: TicketEventSummary[];
-  /** Number of events recorded so far; the next event's sequence number is this + 1. */
-  eventCount: number;
-  /** Runs of this workflow so far (continue-as-new starts another). */
-  run: number;
-}
-
-export type ResolutionKind = 'resolution' | 'workaround' | 'resolutionPlan';
+};
 
 export type TicketEventType =
   | 'opened'
@@ -310,11 +215,3 @@ export interface ComputeTargetsResult {
 
 /** Error type of a ticket's inputs the policy refuses (unknown severity, …): never retried. */
 export const INVALID_TICKET_INPUT = 'InvalidTicketInput';
-
-/** What support a ticket gets from its product version's lifecycle phase and minor release. */
-export interface SupportScopeRecord {
-  decision: ScopeDecision;
-  text: string;
-  phase: LifecyclePhase;
-  source: string;
-}

@@ -53,32 +53,20 @@ export function cloneMachine(m: TicketMachine): TicketMachine {
   return JSON.parse(JSON.stringify(m)) as TicketMachine;
 }
 
-/** The state a new ticket starts in. */
+/** The state a new ticket starts in: the opening's fields as given, and nothing done yet. */
 export function openingState(input: OpenTicketInput, now: number): TicketState {
+  const { ticketId, customerId, suggestedSeverity, parentTicketId, openedBy, ...opening } = input;
   return {
-    ticketId: input.ticketId,
+    ticketId,
     status: 'open',
-    customerId: input.customerId,
-    contractId: input.contractId,
-    policyId: input.policyId,
-    plan: input.plan,
-    severity: input.severity,
-    suggestedSeverity: input.suggestedSeverity,
-    type: input.type,
-    title: input.title,
-    description: input.description,
-    product: input.product,
-    productVersion: input.productVersion,
-    channel: input.channel,
-    contact: input.contact,
-    needsCodeChange: input.needsCodeChange,
-    options: input.options,
-    details: input.details,
-    parentTicketId: input.parentTicketId,
+    customerId,
+    ...opening,
+    suggestedSeverity,
+    parentTicketId,
     childTicketIds: [],
     hotfixRequired: false,
     openedAt: isoToSecond(now),
-    openedBy: input.openedBy,
+    openedBy,
     reopenCount: 0,
     targets: [],
     pauses: [],

@@ -1,6 +1,6 @@
 import { continueAsNew, getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { rulesChangedSignal, ticketWorkflowId, type RulesChanged } from './definitions';
+import type { Activities } from '../../activities';
+import { rulesChangedSignal, ticketWorkflowId, type RulesChanged } from './contract';
 
 const { listGovernedTickets } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
