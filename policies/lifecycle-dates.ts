@@ -4,7 +4,9 @@
  */
 import { addDays, addMonths, formatDate, parseDate, type LocalDate } from './dates';
 import { PolicyInputError } from './errors';
-import type { LifecycleRules, MinorSupportRule } from './schema';
+import type { Lifecycle, LifecycleRules, MinorRelease, MinorSupportRule } from './schema';
+
+export type { Lifecycle, MinorRelease };
 
 export type Milestone = 'eos' | 'eoms' | 'eol';
 export const milestones: readonly Milestone[] = ['eos', 'eoms', 'eol'];
@@ -23,17 +25,6 @@ export interface LifecycleInput {
   eomsNotBefore?: string;
   /** The vendor extended support: End of Life not before this date. */
   eolNotBefore?: string;
-}
-
-export interface Lifecycle {
-  eos?: string;
-  /** Absent only under a policy that publishes no lifecycle rules, until the vendor sets it. */
-  eoms?: string;
-  eol?: string;
-  /** EOMS may still move later: the next major version's GA is not known yet. */
-  provisional: boolean;
-  notices: Array<{ milestone: Milestone; sendOn: string }>;
-  policyVersion: number;
 }
 
 function date(field: string, value: unknown): LocalDate {
@@ -112,12 +103,6 @@ export function earliestMilestoneDate(today: string, noticeMonths = 6): string {
   let d = addMonths(t, noticeMonths);
   while (formatDate(addMonths(d, -noticeMonths)) < today) d = addDays(d, 1);
   return formatDate(d);
-}
-
-export interface MinorRelease {
-  version: string;
-  kind: 'stable' | 'regular';
-  releasedOn: string;
 }
 
 /** The rule for a product: the first naming it, else the first naming no product; none → every minor is supported. */

@@ -261,6 +261,21 @@ const requiredCaseFieldsSchema = z.object({
   source,
 });
 
+/** A major version's milestones as local dates (YYYY-MM-DD) and its advance-notice days: what lifecycleDates computes. */
+export const lifecycleMilestonesSchema = z
+  .object({
+    eos: z.iso.date().optional(),
+    eoms: z.iso.date().optional().describe('Absent only under a policy that publishes no lifecycle rules, until the vendor sets it.'),
+    eol: z.iso.date().optional(),
+    provisional: z.boolean().describe("EOMS may still move later: the next major version's GA is not known yet."),
+    notices: z.array(z.object({ milestone: z.enum(['eos', 'eoms', 'eol']), sendOn: z.iso.date() })),
+    policyVersion: z.number().int(),
+  })
+  .meta({ id: 'LifecycleMilestones' });
+
+/** A minor release of a major version (ISPsystem 8.1). */
+export const minorReleaseSchema = z.object({ version: z.string(), kind: z.enum(['stable', 'regular']), releasedOn: z.iso.date() });
+
 export const policySchema = z
   .object({
     id,
@@ -351,4 +366,6 @@ export const policySchema = z
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 export type LifecycleRules = z.infer<typeof lifecycleRulesSchema>;
+export type Lifecycle = z.infer<typeof lifecycleMilestonesSchema>;
+export type MinorRelease = z.infer<typeof minorReleaseSchema>;
 export type MinorSupportRule = z.infer<typeof minorSupportRuleSchema>;

@@ -3,8 +3,11 @@
  * commands (Updates with validators), query, and what its activities take. Free of side effects.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Lifecycle, LifecyclePhase, LifecycleRules, Milestone, MinorRelease, MinorSupportRule } from '../../policies/index';
+import type { Lifecycle, LifecycleRules, Milestone, MinorSupportRule } from '../../policies/index';
 import type { Actor, CommandBase } from '../contract';
+import type { LifecycleDateInputs, LifecycleNotice, LifecycleState } from './state';
+
+export type { LifecycleDateInputs, LifecycleNotice, LifecycleState };
 
 export const LIFECYCLE_WORKFLOW = 'productLifecycle';
 
@@ -24,59 +27,6 @@ export interface StartLifecycleInput {
   ga: string;
   eos?: string;
   by: Actor;
-}
-
-/** The dates a lifecycle is computed from; every change is one of these moving. */
-export interface LifecycleDateInputs {
-  ga: string;
-  eos?: string;
-  nextMajorGa?: string;
-  eomsNotBefore?: string;
-  eolNotBefore?: string;
-}
-
-export interface LifecycleNotice {
-  milestone: Milestone;
-  /** `advance`: six months ahead; `changed`: the milestone moved after its advance notice went out. */
-  kind: 'advance' | 'changed';
-  /** The milestone's date this notice announces (the last day still supported, in the product's zone). */
-  date: string;
-  previousDate?: string;
-  sendOn: string;
-  dueAt: string;
-  sentAt?: string;
-  /** Sent after its due day (a version registered late, or its date set from the past). */
-  late?: boolean;
-}
-
-export interface LifecycleState {
-  workflowId: string;
-  product: string;
-  productName: string;
-  policyId: string;
-  major: string;
-  zone: string;
-  phase: LifecyclePhase;
-  /** False from the day after End of Sales. */
-  onSale: boolean;
-  inputs: LifecycleDateInputs;
-  nextMajor?: { version: string; ga: string };
-  milestones: Lifecycle;
-  /** When each phase change happens: GA at the start of its day, the others at the end of theirs. */
-  changesAt: Partial<Record<'ga' | Milestone, string>>;
-  notices: LifecycleNotice[];
-  minors: MinorRelease[];
-  supportedMinors: string[];
-  pilots: Array<{ customerId: string; requestedAt: string }>;
-  extensions: Array<{ eomsNotBefore?: string; eolNotBefore?: string; reason: string; at: string }>;
-  rulesVersion: string;
-  rules?: LifecycleRules;
-  minorRule?: MinorSupportRule;
-  nextAt?: string;
-  nextWhat?: string;
-  registeredAt: string;
-  updatedAt: string;
-  seq: number;
 }
 
 export interface SetEndOfSalesCommand extends CommandBase {
