@@ -461,7 +461,7 @@ function ticketInput(ticketId: string, fields: Partial<OpenTicketInput>): OpenTi
   };
 }
 
-/** Starts a ticket exactly as POST /v1/tickets does (api/routes/tickets.ts). */
+/** Starts a ticket exactly as POST /v1/tickets does (api/routes/tickets-open.ts). */
 async function startTicket(client: Client, taskQueue: string, input: OpenTicketInput): Promise<WorkflowHandle> {
   return client.workflow.start(TICKET_WORKFLOW, {
     taskQueue,

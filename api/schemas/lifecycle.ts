@@ -1,0 +1,76 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { dateOnly, text } from './common';
+
+extendZodWithOpenApi(z);
+
+/** Products, their versions' lifecycles and licences (api/routes/lifecycle*.ts). */
+
+// No "-" in a major version: `lifecycle-<product>-<major>` must name one workflow (the product may contain "-").
+const major = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._]{0,39}$/, 'letters, digits, "." or "_"');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, ".", "_" or "-"');
+
+export const ProductParamsSchema = z.object({ product: slug }).strict();
+export const VersionParamsSchema = z.object({ product: slug, major: major }).strict();
+
+export const ProductRequestSchema = z
+  .object({
+    name: text(200).openapi({ example: 'ViPNet Coordinator', description: 'As tickets name the product.' }),
+    policyId: z.string().openapi({ example: 'infotecs' }),
+    zone: z.string().default('UTC').openapi({ example: 'Europe/Moscow', description: 'The zone the published dates are days in.' }),
+    link: z.url().optional(),
+  })
+  .strict()
+  .openapi('ProductRequest');
+
+export const StartLifecycleRequestSchema = z
+  .object({
+    major: major.openapi({ example: '4' }),
+    ga: dateOnly.openapi({ example: '2027-02-15', description: 'General Availability: the start of sales.' }),
+    eos: dateOnly.optional().openapi({ description: 'End of Sales, when already decided.' }),
+  })
+  .strict()
+  .openapi('StartLifecycleRequest');
+
+export const lifecycleCommandSchemas = {
+  'end-of-sales': z
+    .object({ date: dateOnly, reason: text(2_000).optional() })
+    .strict()
+    .openapi('SetEndOfSalesRequest'),
+  'next-major': z.object({ version: major, ga: dateOnly }).strict().openapi('AnnounceNextMajorRequest'),
+  'support-extension': z
+    .object({ eoms: dateOnly.optional(), eol: dateOnly.optional(), reason: text(2_000) })
+    .strict()
+    .refine((b) => b.eoms !== undefined || b.eol !== undefined, { message: 'name eoms, eol or both' })
+    .openapi('ExtendSupportRequest'),
+  'minor-releases': z
+    .object({
+      version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,39}$/),
+      kind: z.enum(['stable', 'regular']),
+      releasedOn: dateOnly.optional(),
+    })
+    .strict()
+    .openapi('MinorReleaseRequest'),
+  'pilot-requests': z
+    .object({ customerId: text(200) })
+    .strict()
+    .openapi('PilotRequest'),
+} as const;
+export type LifecycleCommandName = keyof typeof lifecycleCommandSchemas;
+
+export const LicenceRequestSchema = z
+  .object({
+    customerId: text(200),
+    contractId: text(200).optional(),
+    product: slug,
+    version: major.openapi({ description: 'The major version.' }),
+    minor: z.string().max(40).optional().openapi({ description: 'The minor release installed (ISPsystem 8.3 outdated notices).' }),
+    contactEmail: z.email().optional(),
+  })
+  .strict()
+  .openapi('LicenceRequest');
+
+export const LifecycleStateSchema = z.record(z.string(), z.unknown()).openapi('LifecycleState', {
+  description:
+    "A version's live lifecycle: phase, onSale, milestones, changesAt (instants), notices, minors, supportedMinors (see workflows/definitions.ts LifecycleState).",
+});

@@ -1,0 +1,60 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { dateOnly } from './common';
+
+extendZodWithOpenApi(z);
+
+/** The SLA and lifecycle previews (api/routes/policies.ts). */
+
+export const SlaPreviewRequestSchema = z
+  .object({
+    policy: z.string().openapi({ example: 'isode' }),
+    plan: z.string().openapi({ example: 'gold' }),
+    severity: z.string().openapi({ example: 'p1' }),
+    openedAt: z.string().openapi({ description: 'ISO-8601 instant with an offset', example: '2026-03-02T09:00:00Z' }),
+    product: z.string().optional(),
+    needsCodeChange: z.boolean().optional(),
+    options: z.record(z.string(), z.boolean()).optional(),
+  })
+  .strict()
+  .openapi('SlaPreviewRequest');
+
+export const SlaPreviewSchema = z
+  .object({
+    policy: z.string(),
+    policyVersion: z.number().int(),
+    targets: z.array(
+      z.object({
+        kind: z.enum(['firstResponse', 'nextResponse', 'relief', 'resolution']),
+        dueAt: z.iso.datetime(),
+        warnAt: z.iso.datetime(),
+        calendar: z.string(),
+        calendarVersion: z.number().int(),
+        duration: z.string().openapi({ example: 'PT4H' }),
+        escalateTo: z.string(),
+        source: z.string(),
+      }),
+    ),
+  })
+  .openapi('SlaPreview');
+
+export const LifecyclePreviewRequestSchema = z
+  .object({
+    policy: z.string().openapi({ example: 'infotecs' }),
+    ga: dateOnly.openapi({ example: '2024-01-15' }),
+    eos: dateOnly.optional(),
+    nextMajorGa: dateOnly.optional(),
+  })
+  .strict()
+  .openapi('LifecyclePreviewRequest');
+
+export const LifecyclePreviewSchema = z
+  .object({
+    eos: z.string().optional(),
+    eoms: z.string(),
+    eol: z.string(),
+    provisional: z.boolean(),
+    notices: z.array(z.object({ milestone: z.enum(['eos', 'eoms', 'eol']), sendOn: z.string() })),
+    policyVersion: z.number().int(),
+  })
+  .openapi('LifecyclePreview');
