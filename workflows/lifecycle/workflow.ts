@@ -5,7 +5,6 @@
  * history); every change is an Update whose validator keeps the six-month notice promise.
  */
 import {
-  condition,
   continueAsNew,
   proxyActivities,
   proxyLocalActivities,
@@ -17,13 +16,10 @@ import {
 import type { Activities } from '../../activities/index';
 import type { CommandBase } from '../contract';
 import { delivery, untilDone } from '../kernel/activity-options';
-import { NotificationDelivery } from '../kernel/delivery';
+import { EventSourcedWorkflow } from '../kernel/event-sourced-workflow';
 import { isoInstant } from '../kernel/instants';
-import { HandlerLock } from '../kernel/lock';
-import { Recorder } from '../kernel/recorder';
 import { failureCause, refuse, refuseIf } from '../kernel/refusal';
-import { drainHandlers, shouldContinueAsNew } from '../kernel/run-limits';
-import { WakeUpTimer } from '../kernel/wake-up-timer';
+import { shouldContinueAsNew } from '../kernel/run-limits';
 import { NextDueAtKey, PolicyIdKey, ProductKey } from '../search-attributes';
 import { checkMoves, lifecycleCommands, refusalOf, register, validatorRefusal, type LifecycleCommand } from './commands';
 import {
@@ -52,31 +48,17 @@ export async function productLifecycle(input: StartLifecycleInput, carried?: Lif
   return new LifecycleWorkflow(input, carried).run();
 }
 
-/** The lifecycle's Temporal side: handlers, the lock, persistence, the timer, continue-as-new. */
-class LifecycleWorkflow {
+/** The lifecycle's Temporal side: its handlers, its loop and continue-as-new, over the kernel. */
+class LifecycleWorkflow extends EventSourcedWorkflow<LifecycleState, LifecycleEventRecord> {
   private state: LifecycleState;
-  private readonly lock = new HandlerLock();
-  private readonly delivery = new NotificationDelivery(deliverNotifications, () => isoInstant(Date.now()));
-  private readonly recorder: Recorder<LifecycleEventRecord, LifecycleState>;
-  private readonly timer: WakeUpTimer;
-  private updatesThisRun = 0;
   private published = '';
 
   constructor(
     private readonly input: StartLifecycleInput,
     private readonly carried: LifecycleCarry | undefined,
   ) {
+    super({ persist: persistLifecycleEvents, deliverNotifications, deliveryAt: () => isoInstant(Date.now()) });
     this.state = carried?.state ?? registrationState(input, workflowInfo().workflowId, Date.now());
-    this.recorder = new Recorder({
-      persist: persistLifecycleEvents,
-      beforeBatch: () => this.publish(),
-      snapshot: () => this.snapshot(),
-      delivery: this.delivery,
-    });
-    this.timer = new WakeUpTimer(
-      (seen) => this.recorder.changes !== seen || this.recorder.hasPending(),
-      () => this.recorder.changes,
-    );
   }
 
   async run(): Promise<LifecycleState> {
@@ -85,19 +67,12 @@ class LifecycleWorkflow {
     if (this.carried?.undelivered?.length) this.delivery.send(this.carried.undelivered);
     this.publish(); // a continued run shows its phase and dates in the UI before its next event
     while (await this.nextRound());
-    // End of Life: the last notices go out before the workflow ends; the read model keeps the story.
-    await drainHandlers(
-      this.lock,
-      () => this.recorder.flush(),
-      () => this.recorder.hasPending(),
-    );
-    await condition(() => this.delivery.allDelivered());
-    return this.snapshot();
+    return this.finish(); // the story is over; its last notifications still go out
   }
 
   /** One turn of the main loop: write what happened, sleep until the next notice or phase change, fire it. */
   private async nextRound(): Promise<boolean> {
-    await this.lock.run(() => this.recorder.flush());
+    await this.write();
     if (this.state.phase === 'endOfLife' && this.state.notices.every((n) => n.sentAt)) return false;
     if (shouldContinueAsNew(LIMITS, this.updatesThisRun)) await this.continueAsNew();
     refreshNext(this.state, Date.now());
@@ -155,15 +130,11 @@ class LifecycleWorkflow {
   }
 
   private async continueAsNew(): Promise<never> {
-    await drainHandlers(
-      this.lock,
-      () => this.recorder.flush(),
-      () => this.recorder.hasPending(),
-    );
+    await this.drain();
     return continueAsNew<typeof productLifecycle>(this.input, { state: this.state, undelivered: this.delivery.undelivered() });
   }
 
-  private publish(): void {
+  protected publish(): void {
     const s = this.state;
     refreshNext(s, Date.now());
     const key = JSON.stringify([s.nextAt, s.phase]);
@@ -178,7 +149,7 @@ class LifecycleWorkflow {
     setCurrentDetails(currentDetails(s));
   }
 
-  private snapshot(): LifecycleState {
+  protected snapshot(): LifecycleState {
     return JSON.parse(JSON.stringify(this.state)) as LifecycleState;
   }
 }

@@ -5,7 +5,6 @@
  * Deadlines come from policies/ through a local activity, so they are recorded in history.
  */
 import {
-  condition,
   continueAsNew,
   patched,
   ParentClosePolicy,
@@ -21,13 +20,10 @@ import type { Activities } from '../../activities';
 import { legacyTicket } from '../legacy/ticket';
 import type { LegacyTicketState } from '../legacy/types';
 import { untilDone, delivery } from '../kernel/activity-options';
-import { NotificationDelivery } from '../kernel/delivery';
+import { EventSourcedWorkflow } from '../kernel/event-sourced-workflow';
 import { isoToSecond } from '../kernel/instants';
-import { HandlerLock } from '../kernel/lock';
-import { Recorder } from '../kernel/recorder';
 import { failureCause, refuse, refuseIf } from '../kernel/refusal';
-import { drainHandlers, shouldContinueAsNew } from '../kernel/run-limits';
-import { WakeUpTimer } from '../kernel/wake-up-timer';
+import { shouldContinueAsNew } from '../kernel/run-limits';
 import {
   CustomerIdKey,
   NextDueAtKey,
@@ -73,33 +69,23 @@ export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Pro
   return new TicketWorkflow(input, carried).run();
 }
 
-/** The ticket's Temporal side: handlers, the lock, persistence, the timer, continue-as-new. */
-class TicketWorkflow {
+/** The ticket's Temporal side: its handlers, its loop and continue-as-new, over the kernel. */
+class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord> {
   private machine: TicketMachine;
-  private readonly lock = new HandlerLock();
-  private readonly delivery = new NotificationDelivery(deliverNotifications, () => isoToSecond(Date.now()));
-  private readonly recorder: Recorder<TicketEventRecord, TicketState>;
   private rulesChange: { reason: string } | undefined;
-  private readonly timer: WakeUpTimer;
-  private updatesThisRun = 0;
   private published = '';
 
   constructor(
     private readonly input: OpenTicketInput,
     private readonly carried: TicketCarry | undefined,
   ) {
+    super({ persist: persistTicketEvents, deliverNotifications, deliveryAt: () => isoToSecond(Date.now()) });
     this.machine = machineForRun(input, carried, Date.now());
     this.rulesChange = carried?.rulesChange;
-    this.recorder = new Recorder({
-      persist: persistTicketEvents,
-      beforeBatch: () => this.publish(),
-      snapshot: () => this.snapshot(),
-      delivery: this.delivery,
-    });
-    this.timer = new WakeUpTimer(
-      (seen) => this.recorder.changes !== seen || this.recorder.hasPending() || this.rulesChange !== undefined,
-      () => this.recorder.changes,
-    );
+  }
+
+  protected override wokenBySignal(): boolean {
+    return this.rulesChange !== undefined;
   }
 
   async run(): Promise<TicketState> {
@@ -110,19 +96,12 @@ class TicketWorkflow {
     await opening;
     if (this.carried?.undelivered?.length) this.delivery.send(this.carried.undelivered);
     while (await this.nextRound());
-    await drainHandlers(
-      this.lock,
-      () => this.recorder.flush(),
-      () => this.recorder.hasPending(),
-    );
-    // The ticket's story is over; its last notifications still go out before the workflow ends.
-    await condition(() => this.delivery.allDelivered());
-    return this.snapshot();
+    return this.finish(); // the story is over; its last notifications still go out
   }
 
   /** One turn of the main loop: write what happened, take a rules change, sleep until the next instant, fire it. */
   private async nextRound(): Promise<boolean> {
-    await this.lock.run(() => this.recorder.flush());
+    await this.write();
     const state = this.machine.ticket;
     const final = finalStatuses.includes(state.status);
     if (this.rulesChange && !final) {
@@ -239,15 +218,11 @@ class TicketWorkflow {
 
   /** Nothing may be left half-done: handlers finished, every event written, then straight on. */
   private async continueAsNew(): Promise<never> {
-    await drainHandlers(
-      this.lock,
-      () => this.recorder.flush(),
-      () => this.recorder.hasPending(),
-    );
+    await this.drain();
     return continueAsNew<typeof ticket>(this.input, carryOver(this.machine, this.delivery.undelivered(), this.rulesChange));
   }
 
-  private publish(): void {
+  protected publish(): void {
     const state = this.machine.ticket;
     refreshNextDue(state, this.machine.reopenUntil);
     const v = searchAttributeValues(state);
@@ -267,7 +242,7 @@ class TicketWorkflow {
     setCurrentDetails(currentDetails(state));
   }
 
-  private snapshot(): TicketState {
+  protected snapshot(): TicketState {
     return JSON.parse(JSON.stringify(this.machine.ticket)) as TicketState;
   }
 }
