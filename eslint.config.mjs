@@ -24,7 +24,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // Workflow code is replayed: the host's clock, randomness and I/O must not leak in (DESIGN.md).
+    // Workflow code is replayed: the host's clock, randomness and I/O must not leak in (docs/architecture.md, "Determinism").
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -38,6 +38,11 @@ export default tseslint.config(
             {
               group: ['pg', 'luxon', 'express', '@temporalio/client', '@temporalio/activity', '@temporalio/worker'],
               message: 'Only @temporalio/workflow, @temporalio/common, policies/ types and pure helpers in workflows.',
+            },
+            {
+              group: ['zod'],
+              message:
+                'Only the state schemas (*/state.ts, actor.ts) use zod; workflow code imports their types, so zod stays out of the bundle.',
             },
           ],
         },
@@ -54,6 +59,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The state schemas are the one source of the workflows' types and the API's schemas; workflow code imports only their types.
+    files: ['workflows/actor.ts', 'workflows/*/state.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     // policies/ stays pure: no I/O, no host clock.

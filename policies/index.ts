@@ -29,7 +29,7 @@ export type {
   ScopeQuestion,
   OutdatedMinor,
 } from './lifecycle';
-export { isReached, reachedAt, phaseOf, onSaleAt, phaseChanges, changeIsPending, lifecycleMoments } from './lifecycle-phase';
+export { isReached, reachedAt, phaseOf, onSaleAt, onSaleOf, phaseChanges, changeIsPending, lifecycleMoments } from './lifecycle-phase';
 export type { LifecycleMoment, MomentInstants, PhaseStanding } from './lifecycle-phase';
 export { compileCalendar, CompiledCalendar, mergeIntervals } from './calendar';
 export type { Interval } from './calendar';

@@ -46,10 +46,14 @@ export function phaseAt(changesAt: MomentInstants, hasPilots: boolean, at: numbe
   return phaseOf(reachedAt(changesAt, at), hasPilots);
 }
 
-/** Whether a version is on sale at an instant: from GA until End of Sales (or any later milestone). */
-export function onSaleAt(changesAt: MomentInstants, at: number): boolean {
-  const reached = reachedAt(changesAt, at);
+/** Whether a version is on sale once these moments are reached: from GA until End of Sales (or any later milestone). */
+export function onSaleOf(reached: Record<LifecycleMoment, boolean>): boolean {
   return reached.ga && !reached.eos;
+}
+
+/** Whether a version is on sale at an instant. */
+export function onSaleAt(changesAt: MomentInstants, at: number): boolean {
+  return onSaleOf(reachedAt(changesAt, at));
 }
 
 /** Where a running lifecycle stands: its phase, and whether the version is still sold. */
@@ -62,12 +66,13 @@ export interface PhaseStanding {
  * The change each moment makes to a running lifecycle, and when it still applies: the workflow
  * applies them in the order of their instants, each once.
  */
-export const phaseChanges: Record<LifecycleMoment, { applies: (s: PhaseStanding) => boolean; apply: (s: PhaseStanding) => PhaseStanding }> = {
-  ga: { applies: (s) => s.phase === 'announced' || s.phase === 'pilot', apply: () => ({ phase: 'mainstream', onSale: true }) },
-  eos: { applies: (s) => s.onSale, apply: (s) => ({ phase: s.phase, onSale: false }) },
-  eoms: { applies: (s) => s.phase === 'mainstream', apply: () => ({ phase: 'extended', onSale: false }) },
-  eol: { applies: (s) => s.phase !== 'endOfLife', apply: () => ({ phase: 'endOfLife', onSale: false }) },
-};
+export const phaseChanges: Record<LifecycleMoment, { applies: (s: PhaseStanding) => boolean; apply: (s: PhaseStanding) => PhaseStanding }> =
+  {
+    ga: { applies: (s) => s.phase === 'announced' || s.phase === 'pilot', apply: () => ({ phase: 'mainstream', onSale: true }) },
+    eos: { applies: (s) => s.onSale, apply: (s) => ({ phase: s.phase, onSale: false }) },
+    eoms: { applies: (s) => s.phase === 'mainstream', apply: () => ({ phase: 'extended', onSale: false }) },
+    eol: { applies: (s) => s.phase !== 'endOfLife', apply: () => ({ phase: 'endOfLife', onSale: false }) },
+  };
 
 /** Whether a moment's change is still to come for a lifecycle in this standing (the next wake-up may be it). */
 export function changeIsPending(moment: LifecycleMoment, s: PhaseStanding): boolean {

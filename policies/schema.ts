@@ -3,6 +3,18 @@
  * writes, is validated by these zod schemas; the TypeScript types are inferred from them.
  */
 import { z } from 'zod';
+import {
+  notifiableEvents,
+  recipientRoles,
+  targetKinds,
+  ticketChannels,
+  ticketTypes,
+  type NotifiableEvent,
+  type RecipientRole,
+} from './vocabulary';
+
+export { notifiableEvents, recipientRoles, targetKinds, ticketChannels, ticketTypes };
+export type { NotifiableEvent, RecipientRole, TargetKind } from './vocabulary';
 import { parseDuration } from './duration';
 import { isValidZone, parseDate } from './zone';
 
@@ -92,7 +104,7 @@ export const calendarSchema = z
     /** Open around the clock, every day: durations are wall-clock time. */
     alwaysOpen: z.boolean().default(false),
     open: z.partialRecord(z.enum(weekdays), z.array(openPeriod)).default({}),
-    /** "N working days" on this calendar = N × this length (POLICY-NOTES "Business duration"). */
+    /** "N working days" on this calendar = N × this length (docs/policies.md "Business duration"). */
     workingDay: durationSchema.optional(),
     holidays: z.array(holidayRuleSchema).default([]),
     source: source.optional(),
@@ -121,9 +133,6 @@ export type CalendarInput = z.input<typeof calendarSchema>;
 
 // ---- Policies --------------------------------------------------------------------------------
 
-export const targetKinds = ['firstResponse', 'nextResponse', 'relief', 'resolution'] as const;
-export type TargetKind = (typeof targetKinds)[number];
-
 export const escalationSchema = z.enum(['supportManagement', 'accountManager', 'onCall', 'none']);
 
 export const targetSchema = z.object({
@@ -146,28 +155,6 @@ const condition = z
     option: id.optional().describe('a plan option that must be on'),
   })
   .strict();
-
-/** Ticket types and channels, as the API and the workflows name them. */
-export const ticketTypes = ['incident', 'bug', 'vulnerability', 'question', 'featureRequest'] as const;
-export const ticketChannels = ['portal', 'email', 'phone'] as const;
-
-/** Who a notification goes to; addresses come from the ticket (customer, assignee) or the routes table. */
-export const recipientRoles = ['customer', 'assignee', 'supportManagement', 'accountManager', 'onCall'] as const;
-export type RecipientRole = (typeof recipientRoles)[number];
-/** Ticket events that may notify someone. */
-export const notifiableEvents = [
-  'opened',
-  'rejected',
-  'warning',
-  'breached',
-  'escalated',
-  'paged',
-  'reclassified',
-  'informationRequested',
-  'resolved',
-  'autoClosed',
-] as const;
-export type NotifiableEvent = (typeof notifiableEvents)[number];
 
 /** Who hears of what unless a policy says otherwise; an escalation also goes to its target's escalateTo. */
 export const defaultNotify: Record<NotifiableEvent, RecipientRole[]> = {

@@ -1,6 +1,14 @@
 /** A product's versions as the published feed reads them, and their endoflife.date v1 and v0 shapes. */
 import type { Pool } from 'pg';
-import { lifecycleMoments, milestoneNames, phaseOf, reachedAt, type LifecycleMoment, type MomentInstants } from '../../policies/index';
+import {
+  lifecycleMoments,
+  milestoneNames,
+  onSaleOf,
+  phaseOf,
+  reachedAt,
+  type LifecycleMoment,
+  type MomentInstants,
+} from '../../policies/index';
 import { addDays, localToUtc, parseDate } from '../../policies/zone';
 import type { LifecycleState } from '../../workflows/definitions';
 import { problems } from '../problem';
@@ -84,7 +92,7 @@ function lifelineExtension(v: Version): PublishedRelease['lifeline'] {
     phase: phaseOf(v.reached, v.row.phase === 'pilot'),
     zone: v.zone,
     // On sale from GA until End of Sales (or a later milestone), by the same reached moments as the phase.
-    onSale: v.reached.ga && !v.reached.eos,
+    onSale: onSaleOf(v.reached),
     provisional: isProvisional(v),
     changesAt: { ga: v.at.ga, eos: v.at.eos, eoms: v.at.eoms, eol: v.at.eol },
     supportedUntil: v.at.eol,

@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { actorSchema } from '../../workflows/actor';
 
 extendZodWithOpenApi(z);
 
@@ -7,9 +8,7 @@ extendZodWithOpenApi(z);
 export const text = (max: number) => z.string().trim().min(1).max(max);
 export const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 
-export const ActorSchema = z
-  .object({ kind: z.enum(['customer', 'engineer', 'manager', 'admin', 'system']), id: z.string() })
-  .openapi('Actor');
+export const ActorSchema = actorSchema;
 
 export const ProblemSchema = z
   .object({

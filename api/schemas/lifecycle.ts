@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { lifecycleStateSchema } from '../../workflows/lifecycle/state';
 import { dateOnly, text } from './common';
 
 extendZodWithOpenApi(z);
@@ -70,7 +71,5 @@ export const LicenceRequestSchema = z
   .strict()
   .openapi('LicenceRequest');
 
-export const LifecycleStateSchema = z.record(z.string(), z.unknown()).openapi('LifecycleState', {
-  description:
-    "A version's live lifecycle: phase, onSale, milestones, changesAt (instants), notices, minors, supportedMinors (see workflows/definitions.ts LifecycleState).",
-});
+/** A version's live lifecycle as the workflow holds it (workflows/lifecycle/state.ts): one source. */
+export const LifecycleStateSchema = lifecycleStateSchema.openapi('LifecycleState');

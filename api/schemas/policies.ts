@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { targetKinds } from '../../policies/vocabulary';
 import { dateOnly } from './common';
 
 extendZodWithOpenApi(z);
@@ -25,7 +26,7 @@ export const SlaPreviewSchema = z
     policyVersion: z.number().int(),
     targets: z.array(
       z.object({
-        kind: z.enum(['firstResponse', 'nextResponse', 'relief', 'resolution']),
+        kind: z.enum(targetKinds),
         dueAt: z.iso.datetime(),
         warnAt: z.iso.datetime(),
         calendar: z.string(),

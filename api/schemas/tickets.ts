@@ -3,60 +3,42 @@ import { z } from 'zod';
 import { caseFieldIssues } from '../../policies/case-fields';
 import { catalog } from '../../policies/catalog';
 import { isPolicyId, policyIdentifiers, policyIds } from '../../policies/identifiers';
+import {
+  caseDetailsSchema,
+  contactSchema,
+  resolutionKinds,
+  ticketOpeningFields,
+  ticketStateSchema,
+  ticketStatuses,
+  ticketTargetSchema,
+} from '../../workflows/ticket/state';
 import { ActorSchema, text } from './common';
 
 extendZodWithOpenApi(z);
 
 /** Opening, reading, listing and commanding tickets (api/routes/tickets*.ts). */
 
-export const ContactSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    email: z.email().optional(),
-    phone: z.string().trim().min(3).max(50).optional(),
-  })
-  .openapi('Contact');
+// The ticket's shapes come from the workflow's state schemas (workflows/ticket/state.ts): one source.
+export const ContactSchema = contactSchema;
+export const CaseDetailsSchema = caseDetailsSchema;
+export { ticketStatuses };
 
-const ticketTypes = ['incident', 'bug', 'vulnerability', 'question', 'featureRequest'] as const;
-const channels = ['portal', 'email', 'phone'] as const;
-export const ticketStatuses = ['open', 'waitingOnCustomer', 'forwarded', 'relieved', 'resolved', 'closed', 'rejected'] as const;
-
-export const CaseDetailsSchema = z
-  .object({
-    companyName: text(200).optional(),
-    environment: text(2_000).optional().openapi({ description: 'Hardware and operating system.' }),
-    workarounds: text(5_000).optional(),
-    initialRecommendation: text(5_000).optional(),
-    firstReportedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When the customer first reported the problem.' }),
-  })
-  .strict()
-  .openapi('CaseDetails');
-
+const opening = ticketOpeningFields.shape;
 export const OpenTicketRequestSchema = z
   .object({
     customerId: text(200)
       .optional()
       .openapi({ description: 'Required for staff keys; a customer key defaults to (and must match) its own customer.' }),
-    contractId: text(200)
-      .optional()
-      .openapi({ description: 'The contract the ticket is raised under; checked for entitlement at opening.' }),
-    policyId: z.string().openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode' }),
-    plan: z.string().openapi({ example: 'gold' }),
-    severity: z.string().openapi({
+    ...opening,
+    policyId: opening.policyId.openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode' }),
+    plan: opening.plan.openapi({ example: 'gold' }),
+    severity: opening.severity.openapi({
       example: 'p1',
       description:
         "Where the vendor sets the priority (Isode Bronze, Xecuritas), a customer's choice is recorded as suggestedSeverity until an engineer reclassifies.",
     }),
-    type: z.enum(ticketTypes).default('incident'),
-    title: text(300),
-    description: text(20_000),
-    product: text(200).optional(),
-    productVersion: text(100).optional(),
-    channel: z.enum(channels).default('portal'),
-    contact: ContactSchema.optional(),
-    needsCodeChange: z.boolean().optional().openapi({ description: "ISPsystem 3.1: the development team's hours apply." }),
-    options: z.record(z.string(), z.boolean()).optional().openapi({ description: 'Plan options, e.g. Isode p1TwentyFourSeven.' }),
-    details: CaseDetailsSchema.optional(),
+    type: opening.type.default('incident'),
+    channel: opening.channel.default('portal'),
   })
   .strict()
   .openapi('OpenTicketRequest');
@@ -115,7 +97,7 @@ export const commandSchemas = {
   forward: z.object({ team: text(200), note: note.optional() }).strict(),
   return: z.object({ note: note.optional() }).strict(),
   relieve: z.object({ note: note.optional() }).strict(),
-  resolve: z.object({ kind: z.enum(['resolution', 'workaround', 'resolutionPlan']), note }).strict(),
+  resolve: z.object({ kind: z.enum(resolutionKinds), note }).strict(),
   close: z.object({ reason: note.optional() }).strict(),
   reopen: z.object({ reason: note }).strict(),
   reject: z.object({ reasonId: text(100), note: note.optional() }).strict(),
@@ -133,77 +115,15 @@ export const commandSchemas = {
 export type CommandName = keyof typeof commandSchemas;
 export const CloseTicketRequestSchema = commandSchemas.close.openapi('CloseTicketRequest');
 
-export const TargetSchema = z
-  .object({
-    kind: z.enum(['firstResponse', 'nextResponse', 'relief', 'resolution']),
-    status: z.enum(['running', 'paused', 'suspended', 'met', 'cancelled']),
-    window: z.number().int(),
-    startedAt: z.iso.datetime(),
-    dueAt: z.iso.datetime().optional(),
-    warnAt: z.iso.datetime().optional(),
+export const TargetSchema = ticketTargetSchema
+  .extend({
     remainingMs: z.number().openapi({ description: 'Budget left now: business time on a working calendar (negative once overdue).' }),
     remaining: z.string().optional().openapi({ description: 'remainingMs as an ISO-8601 duration, e.g. PT3H20M.' }),
-    working: z.boolean(),
-    duration: z.string(),
-    calendar: z.string(),
-    calendarVersion: z.number().int(),
-    escalateTo: z.string(),
-    source: z.string(),
-    warnedAt: z.iso.datetime().optional(),
-    breachedAt: z.iso.datetime().optional(),
-    escalatedAt: z.iso.datetime().optional(),
-    metAt: z.iso.datetime().optional(),
-    computedAt: z.iso.datetime(),
-    rulesVersion: z.string(),
   })
   .openapi('Target');
 
-export const TicketSchema = z
-  .object({
-    ticketId: z.string(),
-    status: z.enum(ticketStatuses),
-    customerId: z.string(),
-    contractId: z.string().optional(),
-    policyId: z.string(),
-    plan: z.string(),
-    severity: z.string(),
-    suggestedSeverity: z.string().optional(),
-    type: z.enum(ticketTypes),
-    title: z.string(),
-    description: z.string(),
-    product: z.string().optional(),
-    productVersion: z.string().optional(),
-    channel: z.enum(channels),
-    contact: ContactSchema.optional(),
-    details: CaseDetailsSchema.optional(),
-    assignee: z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional() }).optional(),
-    parentTicketId: z.string().optional(),
-    childTicketIds: z.array(z.string()),
-    forwardedTo: z.string().optional(),
-    hotfixRequired: z.boolean(),
-    openedAt: z.iso.datetime(),
-    openedBy: ActorSchema,
-    respondedAt: z.iso.datetime().optional(),
-    relievedAt: z.iso.datetime().optional(),
-    resolvedAt: z.iso.datetime().optional(),
-    resolution: z.object({ kind: z.string(), note: z.string() }).optional(),
-    closedAt: z.iso.datetime().optional(),
-    closedBy: ActorSchema.optional(),
-    closeReason: z.string().optional(),
-    rejection: z.object({ reasonId: z.string(), text: z.string() }).optional(),
-    targets: z.array(TargetSchema),
-    pauses: z.array(z.object({ start: z.string(), end: z.string().optional(), reason: z.string() })),
-    nextDueAt: z.iso.datetime().optional(),
-    nextDueWhat: z.string().optional(),
-    autoCloseAt: z.iso.datetime().optional(),
-    breached: z.boolean(),
-    rulesVersion: z.string(),
-    history: z.array(
-      z.object({ seq: z.number().int(), type: z.string(), at: z.string(), actor: ActorSchema, note: z.string().optional() }),
-    ),
-    eventCount: z.number().int(),
-  })
-  .openapi('Ticket');
+/** A ticket as the API answers it: the workflow's state, each target with its remaining time now. */
+export const TicketSchema = ticketStateSchema.extend({ targets: z.array(TargetSchema) }).openapi('Ticket');
 
 export const TicketListQuerySchema = z
   .object({

@@ -1,6 +1,6 @@
 /**
  * A product version's lifecycle state as zod schemas: the one source of the workflow's types
- * (contract.ts) and of the API's OpenAPI `LifecycleVersion` schema. Workflow code imports only the
+ * (contract.ts) and of the API's OpenAPI `LifecycleState` schema. Workflow code imports only the
  * types, so zod is never bundled into the workflow sandbox.
  */
 import { z } from 'zod';
@@ -67,7 +67,7 @@ export const lifecycleStateSchema = z
     updatedAt: instant,
     seq: z.number().int(),
   })
-  .meta({ id: 'LifecycleVersion' });
+  .describe("A version's live lifecycle: phase, sale, milestones and the instants they take effect, notices, minors.");
 
 export type LifecycleDateInputs = z.infer<typeof lifecycleDateInputsSchema>;
 export type LifecycleNotice = z.infer<typeof lifecycleNoticeSchema>;

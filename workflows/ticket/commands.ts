@@ -4,6 +4,7 @@
  * each to setHandler (workflow.ts); unit tests call them directly (test/unit/workflows/).
  */
 import type { Actor, CommandBase } from '../contract';
+import { resolutionKinds } from './vocabulary';
 import {
   active,
   backToVendor,
@@ -199,8 +200,7 @@ export const relieve: TicketCommand<RelieveCommand> = {
 export const resolve: TicketCommand<ResolveCommand> = {
   update: resolveUpdate,
   allowed: when('resolve', working, (_m, c) => {
-    if (!['resolution', 'workaround', 'resolutionPlan'].includes(c.kind))
-      return 'a resolution is a resolution, a workaround or a resolutionPlan';
+    if (!(resolutionKinds as readonly string[]).includes(c.kind)) return 'a resolution is a resolution, a workaround or a resolutionPlan';
     if (!c.note?.trim()) return 'a resolution says what was delivered';
     return undefined;
   }),

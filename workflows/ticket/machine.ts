@@ -4,6 +4,7 @@
  * its effects. See docs/architecture.md, "State machines".
  */
 import type { NotifiableEvent, RecipientRole, TargetKind, TicketRulesDigest } from '../../policies/index';
+import { targetKinds } from '../../policies/vocabulary';
 import type { Actor } from '../contract';
 import { isoToSecond } from '../kernel/instants';
 import type { OpenTicketInput, TicketEventRecord, TicketEventType, TicketState } from './contract';
@@ -43,7 +44,7 @@ export interface TicketStep {
 
 export const SYSTEM: Actor = { kind: 'system', id: 'sla-clock' };
 export const RESPONSE_KINDS: TargetKind[] = ['firstResponse', 'nextResponse'];
-export const ALL_KINDS: TargetKind[] = ['firstResponse', 'nextResponse', 'relief', 'resolution'];
+export const ALL_KINDS: TargetKind[] = [...targetKinds];
 const HISTORY_KEPT = 50;
 
 export const ms = (text: string) => Date.parse(text);

@@ -1,18 +1,17 @@
 /**
  * The ticket's shapes as zod schemas, the one source of the workflow's types (contract.ts) and of the
- * API's request and OpenAPI `Ticket` schemas (api/schemas.ts). Workflow code imports only the types,
+ * API's request and OpenAPI `Ticket` schemas (api/schemas/tickets.ts). Workflow code imports only the types,
  * so zod is never bundled into the workflow sandbox.
  */
 import { z } from 'zod';
 import { escalationSchema, targetKinds, ticketChannels, ticketTypes } from '../../policies/schema';
 import { actorSchema } from '../actor';
+import { resolutionKinds, targetStatuses, ticketStatuses } from './vocabulary';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime();
 
-export const ticketStatuses = ['open', 'waitingOnCustomer', 'forwarded', 'relieved', 'resolved', 'closed', 'rejected'] as const;
-export const targetStatuses = ['running', 'paused', 'suspended', 'met', 'cancelled'] as const;
-export const resolutionKinds = ['resolution', 'workaround', 'resolutionPlan'] as const;
+export { resolutionKinds, targetStatuses, ticketStatuses };
 
 export const contactSchema = z
   .object({
@@ -54,7 +53,6 @@ export const ticketOpeningFields = z.object({
 
 export const engineerSchema = z.object({ id: text(200), name: text(200).optional(), email: z.email().optional() });
 
-/** One SLA target of a ticket, as the live state and the Temporal UI show it. */
 export const ticketTargetSchema = z
   .object({
     kind: z.enum(targetKinds),
@@ -77,7 +75,7 @@ export const ticketTargetSchema = z
     computedAt: instant.describe('When these figures were computed, and under which rules.'),
     rulesVersion: z.string(),
   })
-  .meta({ id: 'Target' });
+  .describe('One SLA target of a ticket, as the live state and the Temporal UI show it.');
 
 export const supportScopeSchema = z
   .object({
@@ -96,48 +94,46 @@ export const ticketEventSummarySchema = z.object({
   note: z.string().optional(),
 });
 
-export const ticketStateSchema = ticketOpeningFields
-  .extend({
-    ticketId: z.string(),
-    status: z.enum(ticketStatuses),
-    customerId: z.string(),
-    suggestedSeverity: z.string().optional().describe("Where the vendor sets the priority, the customer's choice."),
-    supportScope: supportScopeSchema
-      .optional()
-      .describe("Limited support from the version's lifecycle (billable in Extended Support, known solutions on an outdated minor)."),
-    parentTicketId: z.string().optional().describe('Set on a child ticket split from another (ISPsystem 3.3).'),
-    childTicketIds: z.array(z.string()),
-    assignee: engineerSchema.optional(),
-    forwardedTo: z.string().optional(),
-    hotfixRequired: z.boolean(),
-    pagedAt: instant.optional().describe('When the on-call engineer was paged (Xecuritas Sev-1 opened online), once per ticket.'),
-    openedAt: instant,
-    openedBy: actorSchema,
-    respondedAt: instant.optional(),
-    relievedAt: instant.optional(),
-    resolvedAt: instant.optional(),
-    resolution: z.object({ kind: z.enum(resolutionKinds), note: z.string() }).optional(),
-    closedAt: instant.optional(),
-    closedBy: actorSchema.optional(),
-    closeReason: z.string().optional(),
-    rejectedAt: instant.optional(),
-    rejection: z.object({ reasonId: z.string(), text: z.string() }).optional(),
-    reopenCount: z.number().int(),
-    targets: z.array(ticketTargetSchema),
-    pauses: z
-      .array(z.object({ start: instant, end: instant.optional(), reason: z.enum(['waitingOnCustomer', 'forwarded', 'closed']) }))
-      .describe('Pauses of the clocks (waiting on the customer, forwarded where that suspends, closed before a reopening).'),
-    nextDueAt: instant.optional().describe('The next instant the ticket will act on its own (warning, breach, auto-close), if any.'),
-    nextDueWhat: z.string().optional(),
-    autoCloseAt: instant.optional(),
-    breached: z.boolean(),
-    rulesVersion: z.string(),
-    policyVersion: z.number().int(),
-    history: z.array(ticketEventSummarySchema).describe('The latest events (the full log is GET /v1/tickets/{id}/events).'),
-    eventCount: z.number().int().describe("Number of events recorded so far; the next event's sequence number is this + 1."),
-    run: z.number().int().describe('Runs of this workflow so far (continue-as-new starts another).'),
-  })
-  .meta({ id: 'Ticket' });
+export const ticketStateSchema = ticketOpeningFields.extend({
+  ticketId: z.string(),
+  status: z.enum(ticketStatuses),
+  customerId: z.string(),
+  suggestedSeverity: z.string().optional().describe("Where the vendor sets the priority, the customer's choice."),
+  supportScope: supportScopeSchema
+    .optional()
+    .describe("Limited support from the version's lifecycle (billable in Extended Support, known solutions on an outdated minor)."),
+  parentTicketId: z.string().optional().describe('Set on a child ticket split from another (ISPsystem 3.3).'),
+  childTicketIds: z.array(z.string()),
+  assignee: engineerSchema.optional(),
+  forwardedTo: z.string().optional(),
+  hotfixRequired: z.boolean(),
+  pagedAt: instant.optional().describe('When the on-call engineer was paged (Xecuritas Sev-1 opened online), once per ticket.'),
+  openedAt: instant,
+  openedBy: actorSchema,
+  respondedAt: instant.optional(),
+  relievedAt: instant.optional(),
+  resolvedAt: instant.optional(),
+  resolution: z.object({ kind: z.enum(resolutionKinds), note: z.string() }).optional(),
+  closedAt: instant.optional(),
+  closedBy: actorSchema.optional(),
+  closeReason: z.string().optional(),
+  rejectedAt: instant.optional(),
+  rejection: z.object({ reasonId: z.string(), text: z.string() }).optional(),
+  reopenCount: z.number().int(),
+  targets: z.array(ticketTargetSchema),
+  pauses: z
+    .array(z.object({ start: instant, end: instant.optional(), reason: z.enum(['waitingOnCustomer', 'forwarded', 'closed']) }))
+    .describe('Pauses of the clocks (waiting on the customer, forwarded where that suspends, closed before a reopening).'),
+  nextDueAt: instant.optional().describe('The next instant the ticket will act on its own (warning, breach, auto-close), if any.'),
+  nextDueWhat: z.string().optional(),
+  autoCloseAt: instant.optional(),
+  breached: z.boolean(),
+  rulesVersion: z.string(),
+  policyVersion: z.number().int(),
+  history: z.array(ticketEventSummarySchema).describe('The latest events (the full log is GET /v1/tickets/{id}/events).'),
+  eventCount: z.number().int().describe("Number of events recorded so far; the next event's sequence number is this + 1."),
+  run: z.number().int().describe('Runs of this workflow so far (continue-as-new starts another).'),
+});
 
 export type TicketStatus = (typeof ticketStatuses)[number];
 export type TargetStatus = (typeof targetStatuses)[number];
