@@ -1,5 +1,5 @@
 /**
- * Durations as policies state them (POLICY-NOTES "Business duration"):
+ * Durations as policies state them (docs/policies.md "Business duration"):
  * - "N working hours" (or business hours): N hours counted inside the calendar's open periods;
  * - "N working days" (or business days): N × the calendar's normal working day, counted the same way;
  * - "N hours", "N minutes", "N days", "N calendar days", "N weeks": wall-clock time.

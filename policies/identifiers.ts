@@ -1,5 +1,5 @@
 /**
- * The catalog's identifiers (../shared/POLICY-NOTES.md "Identifiers"), derived from the catalog
+ * The catalog's identifiers (docs/policies.md "Identifiers"), derived from the catalog
  * so the API's validation and the policies never disagree.
  */
 import { catalog, type CatalogPolicyId } from './catalog';

@@ -94,7 +94,7 @@ export function lifecycleDates(rules: LifecycleRules | undefined, policyVersion:
 
 /**
  * The earliest date a milestone may be set or moved to on `today`: its notice, `noticeMonths`
- * calendar months before it, must not be in the past (POLICY-NOTES "Infotecs (000)"). Clamping
+ * calendar months before it, must not be in the past (docs/policies.md "Infotecs (000)"). Clamping
  * makes "today + 6 months" too early at a month's end (31 Aug + 6 = 28 Feb, whose notice day is
  * 28 Aug), so the answer is the first day whose notice day is today or later.
  */

@@ -1,7 +1,7 @@
 /**
  * Finds the Temporal binaries Lifeline runs in development and tests, without internet.
  *
- * Each binary is resolved in this order (DESIGN.md, "Real components"):
+ * Each binary is resolved in this order (docs/architecture.md, "Real components"):
  *   1. an explicit path from the environment (TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH);
  *   2. a build cached in the per-user tool cache (LIFELINE_TOOL_CACHE, else ~/.cache/lifeline/tools);
  *   3. a build from a package registry: `go install` of the Temporal CLI, Maven Central for the

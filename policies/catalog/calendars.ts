@@ -6,7 +6,7 @@ import type { CalendarInput, HolidayRule } from '../schema';
  * pinned with the calendar's version, auditable against gov.uk, and a library upgrade can never
  * move a running ticket's deadline silently. The published exceptions of 2010–2026 are listed;
  * a future one-off (a jubilee, a state funeral) is added with a version bump, and open tickets
- * recompute as a recorded event (DESIGN.md).
+ * recompute as a recorded event (docs/policies.md "Rules versions").
  */
 export const englandAndWalesHolidays: HolidayRule[] = [
   { kind: 'fixed', name: "New Year's Day", month: 1, day: 1, observe: 'substitute' },
@@ -40,7 +40,7 @@ export const englandAndWalesHolidays: HolidayRule[] = [
   { kind: 'date', name: 'Coronation of King Charles III', date: '2023-05-08' },
 ];
 
-/** 24/7: every duration on it is wall-clock time (POLICY-NOTES "Business duration"). */
+/** 24/7: every duration on it is wall-clock time (docs/policies.md "Business duration"). */
 export const alwaysOpen: CalendarInput = {
   id: 'always-open',
   name: 'Around the clock, every day',

@@ -1,4 +1,4 @@
-/** The catalog: the four source policies of ../shared/seeds, validated when first loaded. */
+/** The catalog: the four source policies (docs/policies.md "The source policies"), validated when first loaded. */
 import { loadPolicy } from '../load';
 import type { Policy } from '../schema';
 import { infotecs } from './infotecs';

@@ -1,4 +1,4 @@
-/** Infotecs software technical support policy (seed 000), read as ../shared/POLICY-NOTES.md "Infotecs (000)" fixes it. */
+/** Infotecs software technical support policy (seed 000), read as docs/policies.md "Infotecs (000)" fixes it. */
 import type { PolicyInput } from '../schema';
 import { alwaysOpen } from './calendars';
 

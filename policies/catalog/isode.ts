@@ -1,4 +1,4 @@
-/** Isode support (seed 002), read as ../shared/POLICY-NOTES.md "Isode (002)" fixes it. */
+/** Isode support (seed 002), read as docs/policies.md "Isode (002)" fixes it. */
 import type { PolicyInput, TargetSpec } from '../schema';
 import { alwaysOpen, englandAndWalesHolidays } from './calendars';
 

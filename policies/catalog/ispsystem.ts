@@ -1,4 +1,4 @@
-/** ISPsystem terms of technical support (seed 001), read as ../shared/POLICY-NOTES.md "ISPsystem (001)" fixes it. */
+/** ISPsystem terms of technical support (seed 001), read as docs/policies.md "ISPsystem (001)" fixes it. */
 import type { PolicyInput, TargetSpec } from '../schema';
 import { alwaysOpen } from './calendars';
 
@@ -43,7 +43,7 @@ export const ispsystem: PolicyInput = {
     },
   ],
   defaultCalendar: 'always-open',
-  // First match wins; the order is the precedence POLICY-NOTES gives to 3.1.
+  // First match wins; the order is the precedence of 3.1 (docs/policies.md "ISPsystem (001)").
   calendarRules: [
     {
       when: { severities: ['emergency'] },

@@ -1,4 +1,4 @@
-/** Xecuritas problem resolution policy (seed 003), read as ../shared/POLICY-NOTES.md "Xecuritas (003)" fixes it. */
+/** Xecuritas problem resolution policy (seed 003), read as docs/policies.md "Xecuritas (003)" fixes it. */
 import type { HolidayRule, PolicyInput } from '../schema';
 import { alwaysOpen } from './calendars';
 
@@ -75,13 +75,13 @@ export const xecuritas: PolicyInput = {
         resolution: { duration: '24 hours', escalateTo: 'supportManagement', source: TARGETS },
       },
       sev2: {
-        // "Within 4-6 hours": warn at 4 business hours, breach at 6 (POLICY-NOTES).
+        // "Within 4-6 hours": warn at 4 business hours, breach at 6 (docs/policies.md "Xecuritas (003)").
         firstResponse: { duration: '6 working hours', warnAfter: '4 working hours', escalateTo: 'supportManagement', source: TARGETS },
         resolution: { duration: '2 working days', escalateTo: 'supportManagement', source: TARGETS },
       },
       sev3: {
         firstResponse: { duration: '1 working day', escalateTo: 'supportManagement', source: TARGETS },
-        // "Within 1 week" = 5 business days (POLICY-NOTES).
+        // "Within 1 week" = 5 business days (docs/policies.md "Xecuritas (003)").
         resolution: { duration: '5 working days', escalateTo: 'supportManagement', source: TARGETS },
       },
     },

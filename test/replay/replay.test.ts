@@ -4,8 +4,9 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 
 // Recorded histories of earlier workflow code must replay on today's code: a change that running
-// workflows have already taken needs patched() (DESIGN.md). Each file in test/histories/ is one
-// history in binary protobuf (the SDK's JSON helpers trip over jest's duplicated protobufjs).
+// workflows have already taken needs patched() (docs/architecture.md, "Changing workflow code").
+// Each file in test/histories/ is one history in binary protobuf (the SDK's JSON helpers trip over
+// jest's duplicated protobufjs).
 const dir = path.join(__dirname, '../histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
 
