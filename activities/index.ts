@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { ComputeTargetsInput, LifecycleEventRecord, PlanLifecycleInput, TicketEventRecord } from '../workflows/definitions';
+import type { ComputeTargetsInput, TicketEventRecord } from '../workflows/ticket/contract';
+import type { LifecycleEventRecord, PlanLifecycleInput } from '../workflows/lifecycle/contract';
 import { persistLifecycleEvents, planLifecycle } from './lifecycle';
 import type { Mailer } from '../common/mailer';
 import { RulesStore } from '../common/rules';

@@ -18,7 +18,7 @@ import {
   type LifecyclePlan,
   type LifecycleState,
   type PlanLifecycleInput,
-} from '../workflows/definitions';
+} from '../workflows/lifecycle/contract';
 
 const startOf = (zone: string, date: string) => new Date(localToUtc(zone, parseDate(date), 0)).toISOString();
 // A milestone day is still supported: the change happens at the start of the next day in the zone.

@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { EffectiveRules, RulesStore } from '../common/rules';
 import { computeTicketTargets, phaseAt, PolicyError, PolicyInputError, supportScope, ticketRulesDigest } from '../policies/index';
-import { INVALID_TICKET_INPUT, type ComputeTargetsInput, type ComputeTargetsResult, type LifecycleState } from '../workflows/definitions';
+import { INVALID_TICKET_INPUT, type ComputeTargetsInput, type ComputeTargetsResult } from '../workflows/ticket/contract';
+import { type LifecycleState } from '../workflows/lifecycle/contract';
 
 /** The deadline local activity: targets at `now` under the current rules, plus entitlement at opening. */
 export async function computeTargets(rules: RulesStore, pool: Pool, input: ComputeTargetsInput): Promise<ComputeTargetsResult> {

@@ -1,5 +1,5 @@
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
-import type { TicketEventRecord, TicketState } from '../workflows/definitions';
+import type { TicketEventRecord, TicketState } from '../workflows/ticket/contract';
 import { queueTicketNotifications } from './notifications/ticket-messages';
 
 /**

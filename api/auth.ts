@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import type { Actor } from '../workflows/definitions';
+import type { Actor } from '../workflows/contract';
 import { problems } from './problem';
 
 export const roles = ['customer', 'engineer', 'manager', 'admin'] as const;

@@ -40,7 +40,7 @@ import {
   requestPilotUpdate,
   type LifecycleState,
   type StartLifecycleInput,
-} from '../workflows/definitions';
+} from '../workflows/lifecycle/contract';
 
 const RUNS = Number(process.env.BENCH_LIFECYCLE_RUNS ?? 5);
 const FULL_RUNS = 5;

@@ -38,6 +38,7 @@ import { freePort } from '../scripts/ports';
 import { TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries';
 import { startDevServer } from '../scripts/temporal-servers';
 import { createLifelineWorker } from '../worker/worker';
+import { type Actor } from '../workflows/contract';
 import {
   closeTicketUpdate,
   getTicketQuery,
@@ -47,10 +48,9 @@ import {
   respondUpdate,
   TICKET_WORKFLOW,
   ticketWorkflowId,
-  type Actor,
   type OpenTicketInput,
   type TicketState,
-} from '../workflows/definitions';
+} from '../workflows/ticket/contract';
 
 const NAMESPACE = 'default';
 const FULL_TICKETS = 10_000;

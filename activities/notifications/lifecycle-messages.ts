@@ -1,7 +1,7 @@
 /** What a lifecycle event tells whom: the notice texts for a version's licensees and account managers, queued in the outbox. */
 import type { PoolClient } from 'pg';
 import { milestoneNames, type Milestone } from '../../policies/index';
-import type { LifecycleEventRecord, LifecycleState } from '../../workflows/definitions';
+import type { LifecycleEventRecord, LifecycleState } from '../../workflows/lifecycle/contract';
 import { enqueueNotification, routedAddresses, type Route } from './outbox';
 
 /** The subject line of a lifecycle notice. */

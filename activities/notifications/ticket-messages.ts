@@ -1,7 +1,7 @@
 /** What a ticket event tells whom: the ticket notification texts and their recipients, queued in the outbox. */
 import type { PoolClient } from 'pg';
 import type { RecipientRole } from '../../policies/index';
-import type { TicketEventRecord, TicketState } from '../../workflows/definitions';
+import type { TicketEventRecord, TicketState } from '../../workflows/ticket/contract';
 import { enqueueNotification, routedAddresses, type Route } from './outbox';
 
 const titles: Record<string, string> = {

@@ -1,6 +1,6 @@
 /** The lifecycle read model as the lifecycle routes read and write it: products, their versions and events, licences. */
 import type { Pool } from 'pg';
-import type { LifecycleState } from '../../workflows/definitions';
+import type { LifecycleState } from '../../workflows/lifecycle/contract';
 
 export interface ProductRow {
   product: string;

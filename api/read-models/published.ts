@@ -1,6 +1,6 @@
 /** The read model behind the published dates: a product and its versions with a lifecycle snapshot. */
 import type { Pool } from 'pg';
-import type { LifecycleState } from '../../workflows/definitions';
+import type { LifecycleState } from '../../workflows/lifecycle/contract';
 
 export interface PublishedProductRow {
   product: string;

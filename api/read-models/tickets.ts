@@ -1,6 +1,7 @@
 /** The tickets read model as the ticket routes read it: the `tickets` rows and their `ticket_events`. */
 import type { Pool } from 'pg';
-import type { Actor, TicketState } from '../../workflows/definitions';
+import type { Actor } from '../../workflows/contract';
+import type { TicketState } from '../../workflows/ticket/contract';
 
 /** The list filters, already scoped to the caller (a customer's own id). */
 export interface TicketFilter {

@@ -7,11 +7,11 @@ import {
 import type { Request, Response, Router } from 'express';
 import { earliestMilestoneDate, lifecycleDates, policyById, PolicyInputError, type Policy } from '../../policies/index';
 import { formatDate, localDateOf } from '../../policies/zone';
+import { ILLEGAL_TRANSITION } from '../../workflows/contract';
 import {
   announceNextMajorUpdate,
   extendSupportUpdate,
   getLifecycleQuery,
-  ILLEGAL_TRANSITION,
   LIFECYCLE_WORKFLOW,
   lifecycleWorkflowId,
   recordMinorReleaseUpdate,
@@ -19,7 +19,7 @@ import {
   setEndOfSalesUpdate,
   type LifecycleState,
   type StartLifecycleInput,
-} from '../../workflows/definitions';
+} from '../../workflows/lifecycle/contract';
 import { actorOf, allow, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
 import { lifecycleEvents, productZone, versionSnapshot } from '../read-models/lifecycle';

@@ -10,7 +10,7 @@ import {
   type MomentInstants,
 } from '../../policies/index';
 import { addDays, localToUtc, parseDate } from '../../policies/zone';
-import type { LifecycleState } from '../../workflows/definitions';
+import type { LifecycleState } from '../../workflows/lifecycle/contract';
 import { problems } from '../problem';
 import { publishedProduct, publishedVersions, type PublishedProductRow, type PublishedVersionRow } from '../read-models/published';
 import type { PublishedCycleV0, PublishedRelease } from '../schemas/published';

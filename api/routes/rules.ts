@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { applyOverride, policyById, PolicyError, PolicyInputError, validateTicketInputs, type PolicyOverride } from '../../policies/index';
-import { RULES_CHANGED_WORKFLOW, type RulesChanged } from '../../workflows/definitions';
+import { RULES_CHANGED_WORKFLOW, type RulesChanged } from '../../workflows/ticket/contract';
 import { allow } from '../auth';
 import { problems } from '../problem';
 import {

@@ -2,13 +2,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
+import { ILLEGAL_TRANSITION } from '../../workflows/contract';
 import {
   assignTicketUpdate,
   closeTicketUpdate,
   escalateUpdate,
   forwardUpdate,
   hotfixUpdate,
-  ILLEGAL_TRANSITION,
   reclassifyUpdate,
   rejectUpdate,
   relieveUpdate,
@@ -21,7 +21,7 @@ import {
   splitUpdate,
   ticketWorkflowId,
   type TicketState,
-} from '../../workflows/definitions';
+} from '../../workflows/ticket/contract';
 import { actorOf, allow, type Role } from '../auth';
 import { problems } from '../problem';
 import { commandSchemas, TicketIdParamSchema, type CommandName } from '../schemas';

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { RulesStore } from '../../common/rules';
 import { policyById, remainingOn } from '../../policies/index';
-import { getTicketQuery, ticketWorkflowId, type TicketState } from '../../workflows/definitions';
+import { getTicketQuery, ticketWorkflowId, type TicketState } from '../../workflows/ticket/contract';
 import type { Principal } from '../auth';
 import { problems } from '../problem';
 import { ticketSnapshot } from '../read-models/tickets';

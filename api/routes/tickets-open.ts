@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request, Response } from 'express';
 import { policyById } from '../../policies/index';
-import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/definitions';
+import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/ticket/contract';
 import { actorOf, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
 import { contractTerms } from '../read-models/rules';
@@ -61,24 +61,14 @@ function openTicketInput(
 ): OpenTicketInput {
   // Where the vendor sets the priority (Isode Bronze, Xecuritas), a customer's choice is a suggestion until triage.
   const vendorSets = policyById(body.policyId).plans.find((p) => p.id === body.plan)?.prioritySetBy === 'vendor';
+  // The opening's fields pass through as the request gave them (workflows/ticket/state.ts lists them once).
+  const { customerId: _requested, ...opening } = body;
   return {
     ticketId,
     customerId,
-    contractId: body.contractId,
-    policyId: body.policyId,
-    plan: body.plan,
-    severity: body.severity,
-    ...(vendorSets && principal.role === 'customer' ? { suggestedSeverity: body.severity } : {}),
-    type: body.type,
-    title: body.title,
-    description: body.description,
-    product: body.product,
-    productVersion: body.productVersion,
-    channel: body.channel,
-    contact: body.contact,
-    needsCodeChange: body.needsCodeChange,
+    ...opening,
     options,
-    details: body.details,
+    ...(vendorSets && principal.role === 'customer' ? { suggestedSeverity: body.severity } : {}),
     openedBy: actorOf(principal),
   };
 }

@@ -1,6 +1,6 @@
 import { addMonths } from '../../policies/dates';
 import { addDays, formatDate, localDateOf, localToUtc, parseDate } from '../../policies/zone';
-import type { LifecycleNotice, LifecycleState } from '../../workflows/definitions';
+import type { LifecycleNotice, LifecycleState } from '../../workflows/lifecycle/contract';
 import { call, startLifeline, type RunningLifeline } from '../helpers/lifeline';
 
 const MSK = 'Europe/Moscow';

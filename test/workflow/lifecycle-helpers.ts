@@ -7,7 +7,7 @@ import {
   lifecycleWorkflowId,
   type LifecycleState,
   type StartLifecycleInput,
-} from '../../workflows/definitions';
+} from '../../workflows/lifecycle/contract';
 import type { RunningLifeline } from '../helpers/lifeline';
 
 export const manager = { kind: 'manager' as const, id: 'product-manager' };

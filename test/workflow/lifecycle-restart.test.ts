@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createLifelineWorker } from '../../worker/worker';
-import type { LifecycleState } from '../../workflows/definitions';
+import type { LifecycleState } from '../../workflows/lifecycle/contract';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
 import { sec, skipTo } from './ticket-helpers';
 import { lifecycleEvents, monthsFromNow, plusMonths, startOfDay, startVersion, untilLifecycle } from './lifecycle-helpers';

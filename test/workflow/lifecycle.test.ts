@@ -8,7 +8,7 @@ import {
   requestPilotUpdate,
   setEndOfSalesUpdate,
   type LifecycleState,
-} from '../../workflows/definitions';
+} from '../../workflows/lifecycle/contract';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
 import { recordHistory, sec, skipTo } from './ticket-helpers';
 import { lifecycleEvents, manager, monthsFromNow, plusMonths, startOfDay, startVersion, untilLifecycle } from './lifecycle-helpers';

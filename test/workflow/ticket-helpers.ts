@@ -5,14 +5,8 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import {
-  getTicketQuery,
-  TICKET_WORKFLOW,
-  ticketWorkflowId,
-  type Actor,
-  type OpenTicketInput,
-  type TicketState,
-} from '../../workflows/definitions';
+import { type Actor } from '../../workflows/contract';
+import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/ticket/contract';
 import type { RunningLifeline } from '../helpers/lifeline';
 
 export const engineer: Actor = { kind: 'engineer', id: 'eng-1' };

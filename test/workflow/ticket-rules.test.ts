@@ -21,7 +21,7 @@ import {
   returnUpdate,
   rulesChangedSignal,
   splitUpdate,
-} from '../../workflows/definitions';
+} from '../../workflows/ticket/contract';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
 import {
   customer,

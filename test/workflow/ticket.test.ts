@@ -7,7 +7,7 @@ import {
   requestInformationUpdate,
   resolveUpdate,
   respondUpdate,
-} from '../../workflows/definitions';
+} from '../../workflows/ticket/contract';
 import { CustomerIdKey, NextDueAtKey, SlaBreachedKey, TicketStatusKey } from '../../workflows/search-attributes';
 import { createActivities } from '../../activities';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
