@@ -16,7 +16,7 @@ import { createSmtpMailer } from '../common/mailer';
 import { ApiKeyStore } from '../api/auth';
 import { createApp } from '../api/app';
 import { configOrExit } from '../common/config';
-import { createPool } from '../common/db';
+import { createPool, type Pool } from '../common/db';
 import { createLogger } from '../common/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
@@ -27,14 +27,106 @@ import { startDevServer } from './temporal-servers';
 // Development only: a known admin key so the first curl works. Never used when NODE_ENV=production.
 const DEV_ADMIN_KEY = 'lifeline-dev-admin-key';
 
+type Config = ReturnType<typeof configOrExit>;
+type Stops = Array<() => Promise<unknown>>;
+const say = (line: string) => process.stdout.write(`[lifeline] ${line}\n`);
+
+/** The Temporal dev server (unless TEMPORAL_ADDRESS names one), a client, and the search attributes registered. */
+async function startTemporal(cfg: Config, dataDir: string, stops: Stops, logger: ReturnType<typeof createLogger>) {
+  let env: TestWorkflowEnvironment | undefined;
+  let address = cfg.TEMPORAL_ADDRESS;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const port = cfg.DEV_TEMPORAL_PORT;
+    say(`starting Temporal dev server on 127.0.0.1:${port} (history in ${path.join(dataDir, 'temporal.sqlite')})`);
+    const devEnv = await startDevServer({
+      port,
+      uiPort: cfg.DEV_TEMPORAL_UI_PORT,
+      dbFilename: path.join(dataDir, 'temporal.sqlite'),
+      namespace: cfg.TEMPORAL_NAMESPACE,
+    });
+    env = devEnv;
+    stops.push(() => devEnv.teardown());
+    address = devEnv.address;
+  }
+  const connectionOptions = { ...temporalConnectionOptions(cfg), address };
+  const connection = await Connection.connect(connectionOptions);
+  stops.push(() => connection.close());
+  await ensureSearchAttributes(connection, cfg.TEMPORAL_NAMESPACE, logger);
+  return { devServer: env !== undefined, connectionOptions, client: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }) };
+}
+
+/** Embedded PostgreSQL (unless DATABASE_URL names one), migrated, with the admin key. */
+async function startDatabase(cfg: Config, dataDir: string, stops: Stops) {
+  let databaseUrl = cfg.DATABASE_URL;
+  if (!databaseUrl) {
+    say(`starting embedded PostgreSQL on 127.0.0.1:${cfg.DEV_POSTGRES_PORT} (data in ${path.join(dataDir, 'postgres')})`);
+    const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: cfg.DEV_POSTGRES_PORT,
+    });
+    stops.push(() => pg.stop());
+    databaseUrl = pg.url;
+  }
+  const pool = createPool(databaseUrl, { max: cfg.DATABASE_POOL_MAX });
+  stops.push(() => pool.end());
+  const migrations = await migrate(pool);
+  if (migrations.applied.length) say(`applied migrations: ${migrations.applied.join(', ')}`);
+  const adminKey = cfg.LIFELINE_ADMIN_API_KEY ?? (cfg.NODE_ENV === 'production' ? undefined : DEV_ADMIN_KEY);
+  if (adminKey) await new ApiKeyStore(pool).ensureAdminKey(adminKey);
+  return { pool, adminKey };
+}
+
+/** The worker, running; a failure of it stops everything. */
+async function startWorker(
+  cfg: Config,
+  connectionOptions: Parameters<typeof NativeConnection.connect>[0],
+  pool: Pool,
+  stops: Stops,
+  onFailure: (err: Error) => void,
+) {
+  const workerConnection = await NativeConnection.connect(connectionOptions);
+  const worker: Worker = await createLifelineWorker({
+    connection: workerConnection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({
+      pool,
+      mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
+      notifyFrom: cfg.NOTIFY_FROM,
+      webhookSecret: cfg.WEBHOOK_SECRET,
+    }),
+  });
+  const running = worker.run();
+  running.catch(onFailure);
+  stops.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch(() => undefined);
+    await workerConnection.close();
+  });
+}
+
+function printWelcome(cfg: Config, devServer: boolean, adminKey: string | undefined): void {
+  const api = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`;
+  const ui = devServer ? `http://127.0.0.1:${cfg.DEV_TEMPORAL_UI_PORT}` : cfg.TEMPORAL_UI_URL;
+  say('Lifeline is running:');
+  say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz)`);
+  say(`  Temporal UI  ${ui}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`);
+  if (adminKey === DEV_ADMIN_KEY)
+    say(`  admin key    ${DEV_ADMIN_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
+  say(`try: curl -s -X POST ${api}/v1/tickets -H 'Authorization: Bearer ${adminKey ?? '<key>'}' -H 'Content-Type: application/json' \\`);
+  say(
+    `       -d '{"customerId":"acme","policyId":"isode","plan":"gold","severity":"p1","title":"Mail relay down","description":"No mail since 09:10"}'`,
+  );
+  say('press Ctrl-C to stop');
+}
+
 async function main(): Promise<void> {
   process.env.TZ = 'UTC';
   const cfg = configOrExit();
   const logger = createLogger(cfg.LOG_LEVEL, 'lifeline-dev');
-  const say = (line: string) => process.stdout.write(`[lifeline] ${line}\n`);
   const dataDir = path.resolve(cfg.LIFELINE_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
-  const stops: Array<() => Promise<unknown>> = [];
+  const stops: Stops = [];
 
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -64,90 +156,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    // Temporal
-    let env: TestWorkflowEnvironment | undefined;
-    let temporalAddress = cfg.TEMPORAL_ADDRESS;
-    if (!process.env.TEMPORAL_ADDRESS) {
-      const port = cfg.DEV_TEMPORAL_PORT;
-      say(`starting Temporal dev server on 127.0.0.1:${port} (history in ${path.join(dataDir, 'temporal.sqlite')})`);
-      env = await startDevServer({
-        port,
-        uiPort: cfg.DEV_TEMPORAL_UI_PORT,
-        dbFilename: path.join(dataDir, 'temporal.sqlite'),
-        namespace: cfg.TEMPORAL_NAMESPACE,
-      });
-      const devEnv = env;
-      stops.push(() => devEnv.teardown());
-      temporalAddress = devEnv.address;
-    }
-    const connectionOptions = { ...temporalConnectionOptions(cfg), address: temporalAddress };
-    const connection = await Connection.connect(connectionOptions);
-    stops.push(() => connection.close());
-    await ensureSearchAttributes(connection, cfg.TEMPORAL_NAMESPACE, logger);
-    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-
-    // PostgreSQL
-    let databaseUrl = cfg.DATABASE_URL;
-    if (!databaseUrl) {
-      say(`starting embedded PostgreSQL on 127.0.0.1:${cfg.DEV_POSTGRES_PORT} (data in ${path.join(dataDir, 'postgres')})`);
-      const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
-        dataDir: path.join(dataDir, 'postgres'),
-        port: cfg.DEV_POSTGRES_PORT,
-      });
-      stops.push(() => pg.stop());
-      databaseUrl = pg.url;
-    }
-    const pool = createPool(databaseUrl, { max: cfg.DATABASE_POOL_MAX });
-    stops.push(() => pool.end());
-    const migrations = await migrate(pool);
-    if (migrations.applied.length) say(`applied migrations: ${migrations.applied.join(', ')}`);
-    const adminKey = cfg.LIFELINE_ADMIN_API_KEY ?? (cfg.NODE_ENV === 'production' ? undefined : DEV_ADMIN_KEY);
-    if (adminKey) await new ApiKeyStore(pool).ensureAdminKey(adminKey);
-
-    // Worker
-    const workerConnection = await NativeConnection.connect(connectionOptions);
-    const worker: Worker = await createLifelineWorker({
-      connection: workerConnection,
-      namespace: cfg.TEMPORAL_NAMESPACE,
-      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({
-        pool,
-        mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
-        notifyFrom: cfg.NOTIFY_FROM,
-        webhookSecret: cfg.WEBHOOK_SECRET,
-      }),
-    });
-    const running = worker.run();
-    running.catch((err: Error) => {
+    const temporal = await startTemporal(cfg, dataDir, stops, logger);
+    const { pool, adminKey } = await startDatabase(cfg, dataDir, stops);
+    await startWorker(cfg, temporal.connectionOptions, pool, stops, (err) => {
       logger.error({ err: err.message }, 'worker failed');
       void stopAll(1);
     });
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => undefined);
-      await workerConnection.close();
-    });
-
-    // API
-    const app = createApp({ client, pool, taskQueue: cfg.TEMPORAL_TASK_QUEUE, logger });
+    const app = createApp({ client: temporal.client, pool, taskQueue: cfg.TEMPORAL_TASK_QUEUE, logger });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.PORT, cfg.HOST, () => resolve(s)).on('error', reject);
     });
     stops.push(() => new Promise((resolve) => server.close(resolve)));
-
-    const api = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`;
-    say('Lifeline is running:');
-    say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz)`);
-    say(
-      `  Temporal UI  ${env ? `http://127.0.0.1:${cfg.DEV_TEMPORAL_UI_PORT}` : cfg.TEMPORAL_UI_URL}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`,
-    );
-    if (adminKey === DEV_ADMIN_KEY)
-      say(`  admin key    ${DEV_ADMIN_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
-    say(`try: curl -s -X POST ${api}/v1/tickets -H 'Authorization: Bearer ${adminKey ?? '<key>'}' -H 'Content-Type: application/json' \\`);
-    say(
-      `       -d '{"customerId":"acme","policyId":"isode","plan":"gold","severity":"p1","title":"Mail relay down","description":"No mail since 09:10"}'`,
-    );
-    say('press Ctrl-C to stop');
+    printWelcome(cfg, temporal.devServer, adminKey);
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'start-up failed');
     process.stderr.write(`${(err as Error).message}\n`);

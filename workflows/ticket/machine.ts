@@ -166,7 +166,7 @@ export interface TicketCarry {
 export function machineForRun(input: OpenTicketInput, carried: TicketCarry | undefined, now: number): TicketMachine {
   const m: TicketMachine = carried
     ? {
-        ticket: carried.state,
+        ticket: JSON.parse(JSON.stringify(carried.state)) as TicketState,
         digest: carried.digest,
         ...(carried.reopenUntil ? { reopenUntil: ms(carried.reopenUntil) } : {}),
         closedTargets: carried.closedTargets ?? [],

@@ -1473,9 +1473,9 @@ describe('the machine is data: transitions return new state; continue-as-new car
     const wire = JSON.parse(JSON.stringify(carry)) as TicketCarry;
     const next = machineForRun(s.input, wire, at('2026-03-20T00:00:00Z'));
     expect(next.ticket.run).toBe(2);
-    // machineForRun takes the carried state itself, counting the run on it (the workflow argument, deserialized per run).
-    expect(next.ticket).toBe(wire.state);
-    expect(wire.state.run).toBe(2);
+    // machineForRun counts the run on a copy: the carried state it was given is left as it was.
+    expect(next.ticket).not.toBe(wire.state);
+    expect(wire.state.run).toBe(1);
     expect(next.reopenUntil).toBe(s.machine.reopenUntil);
     expect(next.closedTargets).toEqual(['resolution#1']);
     expect(next.digest).toEqual(s.machine.digest);
