@@ -38,9 +38,9 @@ export function ticketTargets(
   return { rulesVersion: effective.version, digest, targets };
 }
 
+/** The policy refuses the ticket's inputs; a PolicyInputError's message already names its field. */
 function invalid(err: Error): ApplicationFailure {
-  const field = err instanceof PolicyInputError ? `${err.field}: ` : '';
-  return ApplicationFailure.create({ type: INVALID_TICKET_INPUT, message: `${field}${err.message}`, nonRetryable: true });
+  return ApplicationFailure.create({ type: INVALID_TICKET_INPUT, message: err.message, nonRetryable: true });
 }
 
 /**

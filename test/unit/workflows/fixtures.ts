@@ -105,9 +105,7 @@ export function ticketInput(fields: Partial<OpenTicketInput> & Pick<OpenTicketIn
 
 /** The message the computeTargets activity gives a refused input (activities/rules.ts `invalid`). */
 function invalidMessage(err: unknown): string | undefined {
-  if (err instanceof PolicyInputError) return `${err.field}: ${err.message}`;
-  if (err instanceof PolicyError) return err.message;
-  return undefined;
+  return err instanceof PolicyInputError || err instanceof PolicyError ? err.message : undefined;
 }
 
 /** The entitlement the activity would find in the database (contract, product_versions); none = not asked. */

@@ -195,9 +195,9 @@ describe('opening', () => {
 
   it('a ticket the policy refuses at opening is rejected, visibly: ISPsystem Standard needs the product for its hours (3.1)', () => {
     const s = TicketScenario.open({ policyId: 'ispsystem', plan: 'standard', severity: 'high' }, MON_0900);
-    // The activity's message (activities/rules.ts `invalid`) prefixes the field to an error that already names it.
+    // The activity's message (activities/rules.ts `invalid`) is the policy's, which names the field.
     const text =
-      'product: product: policy "ispsystem" needs the product to pick its working hours; expected one of VMmanager, DCImanager, BILLmanager, DNSmanager';
+      'product: policy "ispsystem" needs the product to pick its working hours; expected one of VMmanager, DCImanager, BILLmanager, DNSmanager';
     expect(s.opening).toEqual([
       {
         ticketId: s.input.ticketId,
@@ -1078,7 +1078,7 @@ describe('a change of the rules', () => {
     const withoutOption = rulesOf('isode', { override: { plans }, version: 'isode@1+policy#4' });
     const reason = 'policy changed (version 4): Silver loses 24/7';
     const refused =
-      'options.p1TwentyFourSeven: options.p1TwentyFourSeven: plan "silver" of policy "isode" offers no option "p1TwentyFourSeven"; expected one of (none)';
+      'options.p1TwentyFourSeven: plan "silver" of policy "isode" offers no option "p1TwentyFourSeven"; expected one of (none)';
     const before = s.state.targets;
     const events = s.rulesChanged(reason, at('2026-03-02T10:00:00Z'), withoutOption);
     expect(events.map((e) => [e.seq, e.type, e.actor, e.data])).toEqual([
