@@ -5,7 +5,7 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { earliestMilestoneDate, lifecycleDates, milestoneNames, supportedMinors } from '../../policies/lifecycle-dates';
-import { onSaleAt, phaseAt } from '../../policies/lifecycle-phase';
+import { isReached, onSaleAt, phaseAt } from '../../policies/lifecycle-phase';
 import type { Refusal } from '../kernel/refusal';
 import type { CommandBase } from '../contract';
 import {
@@ -71,8 +71,7 @@ export function checkMoves(
     const proposed = next[m];
     if (proposed === current) continue;
     const name = milestoneNames[m];
-    const reached = state.changesAt[m] !== undefined && now >= Date.parse(state.changesAt[m]!);
-    if (current && reached) return { message: `${name} was reached on ${current}; it can no longer move` };
+    if (current && isReached(state.changesAt, m, now)) return { message: `${name} was reached on ${current}; it can no longer move` };
     if (!proposed) return { message: `${name} (${current}) cannot be withdrawn` };
     if (proposed < earliest && (!current || proposed < current)) {
       return {
@@ -151,8 +150,8 @@ function dateChange<C extends CommandBase>(
 export const setEndOfSales: LifecycleCommand<SetEndOfSalesCommand> = {
   update: setEndOfSalesUpdate,
   allowed: beforeEndOfLife((state, c, now) => {
-    const eosReached = state.changesAt.eos !== undefined && now >= Date.parse(state.changesAt.eos);
-    if (state.inputs.eos && eosReached) return `End of Sales was reached on ${state.inputs.eos}; it can no longer move`;
+    if (state.inputs.eos && isReached(state.changesAt, 'eos', now))
+      return `End of Sales was reached on ${state.inputs.eos}; it can no longer move`;
     if (c.date < state.inputs.ga) return `End of Sales (${c.date}) cannot be before GA (${state.inputs.ga})`;
     return undefined;
   }),
