@@ -9,6 +9,8 @@ import { deliverInline, deliverNotifications } from './notifications/outbox';
 import { computeTargets, listGovernedTickets } from './rules';
 import { recordTicketEvent } from './legacy-ticket-events';
 import { persistTicketEvents } from './ticket-events';
+import { writeOrRepair } from './write-failures';
+import type { PersistResult } from '../workflows/contract';
 import type { LegacyTicketEventRecord } from '../workflows/legacy/types';
 
 export interface ActivityDependencies {
@@ -33,16 +35,16 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     /** Local activity: deadlines under the current rules (and entitlement at opening). */
     computeTargets: (input: ComputeTargetsInput) => computeTargets(rules, pool, input),
     /** Local activity: events, read model and outbox rows in one transaction, then a first delivery attempt. */
-    persistTicketEvents: async (events: TicketEventRecord[]) => {
-      const { deliveries } = await persistTicketEvents(pool, events);
-      return { deliveries: await deliverInline(notify, deliveries) };
+    persistTicketEvents: async (events: TicketEventRecord[]): Promise<PersistResult> => {
+      const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistTicketEvents(pool, batch));
+      return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
     },
     /** Local activity: a lifecycle's milestones, notice days and instants in the product's zone. */
     planLifecycle: (input: PlanLifecycleInput) => planLifecycle(rules, input),
     /** Local activity: lifecycle events, the version's read model and its notices, then a first delivery attempt. */
-    persistLifecycleEvents: async (events: LifecycleEventRecord[]) => {
-      const { deliveries } = await persistLifecycleEvents(pool, events);
-      return { deliveries: await deliverInline(notify, deliveries) };
+    persistLifecycleEvents: async (events: LifecycleEventRecord[]): Promise<PersistResult> => {
+      const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistLifecycleEvents(pool, batch));
+      return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
     },
     /** Tickets started before the SLA engine (workflows/legacy-ticket.ts) still call this. */
     recordTicketEvent: (event: LegacyTicketEventRecord) => recordTicketEvent(pool, event),

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import { allow, ApiKeyStore, authenticate } from './auth';
 import { createMetrics } from './metrics';
+import { unresolvedWriteFailures } from './read-models/write-failures';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
 import { lifecycleRoutes } from './routes/lifecycle';
@@ -47,7 +48,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const metrics = createMetrics();
+  const metrics = createMetrics({ unresolvedWriteFailures: () => unresolvedWriteFailures(pool) });
   const keys = new ApiKeyStore(pool);
   const openApiDocument = buildOpenApiDocument(version);
 

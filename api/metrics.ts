@@ -1,10 +1,26 @@
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface MetricSources {
+  /** Writes the database refused for good and nobody resolved yet: on-call alerts when it is above 0. */
+  unresolvedWriteFailures?: () => Promise<number>;
+}
 
 /** Prometheus metrics of one app instance (its own registry, so tests can build several apps). */
-export function createMetrics() {
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lifeline_' });
+  const failures = sources.unresolvedWriteFailures;
+  if (failures) {
+    new Gauge({
+      name: 'lifeline_write_failures_unresolved',
+      help: 'Writes the database refused for good (write_failures rows not yet resolved); alert when above 0',
+      registers: [registry],
+      async collect() {
+        this.set(await failures());
+      },
+    });
+  }
   const requests = new Counter({
     name: 'lifeline_http_requests_total',
     help: 'HTTP requests served, by method, route and status',

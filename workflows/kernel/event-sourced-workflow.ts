@@ -3,7 +3,8 @@
  * delivery, the wake-up timer, and how a run drains and finishes. A workflow extends it with its
  * state machine, its handlers and its loop (docs/architecture.md, "The workflow kernel").
  */
-import { condition } from '@temporalio/workflow';
+import { condition, log, setHandler } from '@temporalio/workflow';
+import { retryWritesSignal, type PersistResult } from '../contract';
 import { NotificationDelivery, type DeliverActivity } from './delivery';
 import { HandlerLock } from './lock';
 import { Recorder } from './recorder';
@@ -12,7 +13,7 @@ import { WakeUpTimer } from './wake-up-timer';
 
 export interface WorkflowPorts<E> {
   /** The persistence local activity. */
-  persist(batch: E[]): Promise<{ deliveries: number[] }>;
+  persist(batch: E[]): Promise<PersistResult>;
   /** The delivery activity, and the instant it is given. */
   deliverNotifications: DeliverActivity;
   deliveryAt: () => string;
@@ -33,6 +34,11 @@ export abstract class EventSourcedWorkflow<S, E extends { snapshot?: S }> {
       beforeBatch: () => this.publish(),
       snapshot: () => this.snapshot(),
       delivery: this.delivery,
+      onRepaired: (seqs) => this.writeRepaired(seqs),
+      onHeld: (held, message) => {
+        log.error('events held: the database refuses them for good', { held, message });
+        this.publish();
+      },
     });
     this.timer = new WakeUpTimer(
       (seen) => this.recorder.changes !== seen || this.recorder.hasPending() || this.wokenBySignal(),
@@ -45,6 +51,16 @@ export abstract class EventSourcedWorkflow<S, E extends { snapshot?: S }> {
 
   /** The state as queries and the read model see it (a JSON copy). */
   protected abstract snapshot(): S;
+
+  /** Persistence stored these events with text the database cannot hold replaced: the workflow records that. */
+  protected abstract writeRepaired(seqs: number[]): void;
+
+  /** Held events are written again when an operator asks (after fixing what the database refused). */
+  protected registerWriteRetry(): void {
+    setHandler(retryWritesSignal, () => {
+      void this.lock.run(() => this.recorder.retryHeld());
+    });
+  }
 
   /** Something a signal left for the main loop (a rules change): the timer wakes for it too. */
   protected wokenBySignal(): boolean {
@@ -65,10 +81,10 @@ export abstract class EventSourcedWorkflow<S, E extends { snapshot?: S }> {
     );
   }
 
-  /** The story is over: the last events are written and the last notifications go out before the workflow ends. */
+  /** The story is over: the last events are written (held ones too) and the last notifications go out before the workflow ends. */
   protected async finish(): Promise<S> {
     await this.drain();
-    await condition(() => this.delivery.allDelivered());
+    await condition(() => this.recorder.heldEvents().length === 0 && this.delivery.allDelivered());
     return this.snapshot();
   }
 }

@@ -1,22 +1,31 @@
 /**
  * The workflow side of an append-only event log: events recorded by the state machine wait here and
  * are written in batches (one local activity per batch, each row keyed by workflow id and sequence
- * number), the last of a batch carrying the state after it for the read model.
+ * number), the last of a batch carrying the state after it for the read model. A batch the database
+ * refuses for good is held, never dropped, and written again with the next batch or on request
+ * (docs/architecture.md, "Write failures").
  */
+import { PERMANENT_WRITE_FAILURE, type PersistResult } from '../contract';
 import type { NotificationDelivery } from './delivery';
+import { failureCause } from './refusal';
 
 export interface RecorderPorts<E, S> {
   /** The persistence local activity: writes the batch, answers the outbox rows to deliver. */
-  persist(batch: E[]): Promise<{ deliveries: number[] }>;
+  persist(batch: E[]): Promise<PersistResult>;
   /** Runs before each batch is written (search attributes and the UI's current details). */
   beforeBatch(): void;
   /** The state after the batch, for the read model. */
   snapshot(): S;
   delivery: NotificationDelivery;
+  /** Persistence stored these events with text the database cannot hold replaced: the workflow says so. */
+  onRepaired(seqs: number[]): void;
+  /** The database refuses these events for good: they are held until written. */
+  onHeld(held: number, message: string): void;
 }
 
 export class Recorder<E extends { snapshot?: S }, S> {
   private pending: E[] = [];
+  private held: E[] = [];
   /** Counts every event recorded: the main loop's timer wakes when it moves. */
   changes = 0;
 
@@ -33,15 +42,45 @@ export class Recorder<E extends { snapshot?: S }, S> {
     return this.pending.length > 0;
   }
 
-  /** Writes everything recorded, batch after batch, until nothing is pending; hands new outbox rows to delivery. */
+  /** Events the database refused, carried across continue-as-new until they are written. */
+  heldEvents(): E[] {
+    return [...this.held];
+  }
+
+  hold(events: readonly E[]): void {
+    this.held.push(...events);
+  }
+
+  /** Writes everything recorded (and anything held), batch after batch; hands new outbox rows to delivery. */
   async flush(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      this.ports.beforeBatch();
-      batch[batch.length - 1].snapshot = this.ports.snapshot();
-      const { deliveries } = await this.ports.persist(batch);
-      if (deliveries.length > 0) this.ports.delivery.send(deliveries);
+      if (!(await this.writeBatch())) return;
     }
+  }
+
+  /** Tries the held events again, alone (an operator fixed what the database refused). */
+  async retryHeld(): Promise<void> {
+    if (this.held.length > 0) await this.writeBatch();
+  }
+
+  private async writeBatch(): Promise<boolean> {
+    const batch = [...this.held, ...this.pending];
+    this.held = [];
+    this.pending = [];
+    this.ports.beforeBatch();
+    batch[batch.length - 1].snapshot = this.ports.snapshot();
+    let result: PersistResult;
+    try {
+      result = await this.ports.persist(batch);
+    } catch (err) {
+      const cause = failureCause(err);
+      if (cause?.type !== PERMANENT_WRITE_FAILURE) throw err;
+      this.held = batch;
+      this.ports.onHeld(batch.length, cause.message ?? 'the database refuses these events');
+      return false;
+    }
+    if (result.deliveries.length > 0) this.ports.delivery.send(result.deliveries);
+    if (result.repaired?.length) this.ports.onRepaired(result.repaired);
+    return true;
   }
 }

@@ -69,7 +69,8 @@ export type LifecycleEventType =
   | 'supportExtended'
   | 'minorReleased'
   | 'minorOutdated'
-  | 'pilotRequested';
+  | 'pilotRequested'
+  | 'writeRepaired';
 
 /** Who a lifecycle event is told to: the version's licensees, or those on one minor release. */
 export interface LifecycleAudience {

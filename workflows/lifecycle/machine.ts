@@ -34,6 +34,8 @@ export interface LifecycleCarry {
   state: LifecycleState;
   /** Outbox rows whose delivery was still under way: the new run delivers them (sending is idempotent). */
   undelivered?: number[];
+  /** Events the database refused for good, still to be written. */
+  heldWrites?: LifecycleEventRecord[];
 }
 
 /** The state a newly registered version starts in, before its plan is known. */
@@ -204,5 +206,12 @@ export function refreshNext(state: LifecycleState, now: number): void {
 export function fireDueAt(state: LifecycleState, now: number): LifecycleStep {
   const d = draft(state, now);
   fireDue(d);
+  return d.step();
+}
+
+/** Persistence had to replace text the database cannot store (NUL, unpaired surrogates) in these events: on record. */
+export function writeRepaired(state: LifecycleState, seqs: number[], now: number): LifecycleStep {
+  const d = draft(state, now);
+  d.record('writeRepaired', SYSTEM, { seqs, note: 'text the database cannot store was replaced by U+FFFD in these events' });
   return d.step();
 }

@@ -6,6 +6,7 @@
  */
 import {
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -31,7 +32,7 @@ import {
   type LifecycleState,
   type StartLifecycleInput,
 } from './contract';
-import { fireDueAt, refreshNext, registrationState, type LifecycleCarry, type LifecycleStep } from './machine';
+import { fireDueAt, refreshNext, registrationState, writeRepaired, type LifecycleCarry, type LifecycleStep } from './machine';
 import { currentDetails } from './view';
 
 export type { LifecycleCarry } from './machine';
@@ -59,6 +60,12 @@ class LifecycleWorkflow extends EventSourcedWorkflow<LifecycleState, LifecycleEv
   ) {
     super({ persist: persistLifecycleEvents, deliverNotifications, deliveryAt: () => isoInstant(Date.now()) });
     this.state = carried?.state ?? registrationState(input, workflowInfo().workflowId, Date.now());
+    if (carried?.heldWrites?.length) this.recorder.hold(carried.heldWrites);
+  }
+
+  protected writeRepaired(seqs: number[]): void {
+    // A new event, only where persistence repaired a write: no recorded history reaches this.
+    if (patched('write-repaired-event')) this.adopt(writeRepaired(this.state, seqs, Date.now()));
   }
 
   async run(): Promise<LifecycleState> {
@@ -95,6 +102,7 @@ class LifecycleWorkflow extends EventSourcedWorkflow<LifecycleState, LifecycleEv
   private registerHandlers(): void {
     for (const command of lifecycleCommands) this.registerCommand(command);
     setHandler(getLifecycleQuery, () => this.snapshot());
+    this.registerWriteRetry();
   }
 
   private registerCommand<C extends CommandBase>(command: LifecycleCommand<C>): void {
@@ -131,7 +139,11 @@ class LifecycleWorkflow extends EventSourcedWorkflow<LifecycleState, LifecycleEv
 
   private async continueAsNew(): Promise<never> {
     await this.drain();
-    return continueAsNew<typeof productLifecycle>(this.input, { state: this.state, undelivered: this.delivery.undelivered() });
+    return continueAsNew<typeof productLifecycle>(this.input, {
+      state: this.state,
+      undelivered: this.delivery.undelivered(),
+      ...(this.recorder.heldEvents().length ? { heldWrites: this.recorder.heldEvents() } : {}),
+    });
   }
 
   protected publish(): void {
@@ -146,7 +158,7 @@ class LifecycleWorkflow extends EventSourcedWorkflow<LifecycleState, LifecycleEv
         { key: NextDueAtKey, value: s.nextAt ? new Date(s.nextAt) : null },
       ]);
     }
-    setCurrentDetails(currentDetails(s));
+    setCurrentDetails(currentDetails(s, this.recorder.heldEvents().length));
   }
 
   protected snapshot(): LifecycleState {

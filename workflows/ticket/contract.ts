@@ -89,7 +89,8 @@ export type TicketEventType =
   | 'targetsRecomputed'
   | 'targetMet'
   | 'warning'
-  | 'breached';
+  | 'breached'
+  | 'writeRepaired';
 
 // ---- Commands: each is an Update with a validator ---------------------------------------------
 

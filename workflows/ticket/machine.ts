@@ -160,6 +160,8 @@ export interface TicketCarry {
   undelivered?: number[];
   /** A rules change that arrived but was not yet applied. */
   rulesChange?: { reason: string };
+  /** Events the database refused for good, still to be written. */
+  heldWrites?: TicketEventRecord[];
 }
 
 /** The machine a run starts from: a new ticket, or what the previous run carried; either way one more run. */
@@ -177,7 +179,12 @@ export function machineForRun(input: OpenTicketInput, carried: TicketCarry | und
 }
 
 /** What this run hands to the next one. */
-export function carryOver(m: TicketMachine, undelivered: number[], rulesChange: { reason: string } | undefined): TicketCarry {
+export function carryOver(
+  m: TicketMachine,
+  undelivered: number[],
+  rulesChange: { reason: string } | undefined,
+  heldWrites: TicketEventRecord[] = [],
+): TicketCarry {
   return {
     state: m.ticket,
     digest: m.digest,
@@ -185,5 +192,13 @@ export function carryOver(m: TicketMachine, undelivered: number[], rulesChange: 
     closedTargets: m.closedTargets,
     undelivered,
     ...(rulesChange ? { rulesChange } : {}),
+    ...(heldWrites.length ? { heldWrites } : {}),
   };
+}
+
+/** Persistence had to replace text the database cannot store (NUL, unpaired surrogates) in these events: on record. */
+export function writeRepaired(m: TicketMachine, seqs: number[], now: number): TicketStep {
+  const d = draft(m, now);
+  d.record('writeRepaired', SYSTEM, { seqs, note: 'text the database cannot store was replaced by U+FFFD in these events' });
+  return d.step();
 }

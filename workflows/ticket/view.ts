@@ -17,7 +17,7 @@ export function searchAttributeValues(state: TicketState) {
 }
 
 /** The current details: status, next instant, and every target, in markdown. */
-export function currentDetails(state: TicketState): string {
+export function currentDetails(state: TicketState, heldWrites = 0): string {
   const lines = [
     `**${state.status}** · ${state.policyId}/${state.plan} · ${state.severity}${state.assignee ? ` · ${state.assignee.id}` : ''}`,
   ];
@@ -25,5 +25,6 @@ export function currentDetails(state: TicketState): string {
   for (const t of state.targets) {
     lines.push(`- ${t.kind}#${t.window}: ${t.status}${t.dueAt ? `, due ${t.dueAt}` : ''}${t.breachedAt ? ' — BREACHED' : ''}`);
   }
+  if (heldWrites > 0) lines.push(`⚠ ${heldWrites} events held: the database refuses them (write_failures; signal retryWrites once fixed)`);
   return lines.join('\n');
 }

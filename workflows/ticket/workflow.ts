@@ -48,7 +48,15 @@ import {
   type TicketEventRecord,
   type TicketState,
 } from './contract';
-import { carryOver, machineForRun, type RecomputeRequest, type TicketCarry, type TicketMachine, type TicketStep } from './machine';
+import {
+  carryOver,
+  machineForRun,
+  writeRepaired,
+  type RecomputeRequest,
+  type TicketCarry,
+  type TicketMachine,
+  type TicketStep,
+} from './machine';
 import { beginOpening, completeOpening, fireDueAt, openingRequest, refuseOpening, rulesChangeRefused, rulesChangeRequest } from './opening';
 import { mergeTargets, targetsInput } from './targets';
 import { currentDetails, searchAttributeValues } from './view';
@@ -82,6 +90,12 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
     super({ persist: persistTicketEvents, deliverNotifications, deliveryAt: () => isoToSecond(Date.now()) });
     this.machine = machineForRun(input, carried, Date.now());
     this.rulesChange = carried?.rulesChange;
+    if (carried?.heldWrites?.length) this.recorder.hold(carried.heldWrites);
+  }
+
+  protected writeRepaired(seqs: number[]): void {
+    // A new event, only where persistence repaired a write: no recorded history reaches this.
+    if (patched('write-repaired-event')) this.adopt(writeRepaired(this.machine, seqs, Date.now()));
   }
 
   protected override wokenBySignal(): boolean {
@@ -144,6 +158,7 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
       this.rulesChange = { reason: `${change.scope} changed (version ${change.version}): ${change.reason}` };
     });
     setHandler(getTicketQuery, () => this.snapshot());
+    this.registerWriteRetry();
   }
 
   private registerCommand<C extends CommandBase>(command: TicketCommand<C>): void {
@@ -219,7 +234,10 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
   /** Nothing may be left half-done: handlers finished, every event written, then straight on. */
   private async continueAsNew(): Promise<never> {
     await this.drain();
-    return continueAsNew<typeof ticket>(this.input, carryOver(this.machine, this.delivery.undelivered(), this.rulesChange));
+    return continueAsNew<typeof ticket>(
+      this.input,
+      carryOver(this.machine, this.delivery.undelivered(), this.rulesChange, this.recorder.heldEvents()),
+    );
   }
 
   protected publish(): void {
@@ -239,7 +257,7 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
         { key: SlaBreachedKey, value: v.breached },
       ]);
     }
-    setCurrentDetails(currentDetails(state));
+    setCurrentDetails(currentDetails(state, this.recorder.heldEvents().length));
   }
 
   protected snapshot(): TicketState {
