@@ -42,13 +42,10 @@ export async function writeOrRepair<E extends Batch>(
     return await write(events);
   } catch (err) {
     if (!isPermanentDatabaseError(err)) throw err; // an outage: Temporal retries, for as long as it takes
+    // The text of each event and of the state it carries, repaired; a workflow is told which (its state is repaired too).
     const repaired = events.map((e) => {
-      const { snapshot, ...event } = e;
-      const fixed = repairText(event);
-      return {
-        event: { ...fixed.value, ...(snapshot === undefined ? {} : { snapshot: repairText(snapshot).value }) } as E,
-        changed: fixed.changed,
-      };
+      const fixed = repairText(e);
+      return { event: fixed.value, changed: fixed.changed };
     });
     try {
       const result = await write(repaired.map((r) => r.event));

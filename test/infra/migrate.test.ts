@@ -37,6 +37,7 @@ describe('migrations', () => {
       'schema_migrations',
       'ticket_events',
       'tickets',
+      'write_failures',
     ]);
   });
 

@@ -7,6 +7,7 @@
 import { milestoneNames, type Milestone } from '../../policies/lifecycle-dates';
 import { changeIsPending, isReached, lifecycleMoments, phaseChanges, type LifecycleMoment } from '../../policies/lifecycle-phase';
 import type { Actor } from '../contract';
+import { repairText } from '../../common/storable-text';
 import { isoInstant } from '../kernel/instants';
 import type {
   LifecycleAudience,
@@ -209,9 +210,12 @@ export function fireDueAt(state: LifecycleState, now: number): LifecycleStep {
   return d.step();
 }
 
-/** Persistence had to replace text the database cannot store (NUL, unpaired surrogates) in these events: on record. */
+/**
+ * Persistence had to replace text the database cannot store (NUL, unpaired surrogates) to write these
+ * events: the lifecycle's own state takes the same repair, so what it shows is what is stored, and says so.
+ */
 export function writeRepaired(state: LifecycleState, seqs: number[], now: number): LifecycleStep {
-  const d = draft(state, now);
-  d.record('writeRepaired', SYSTEM, { seqs, note: 'text the database cannot store was replaced by U+FFFD in these events' });
+  const d = draft(repairText(state).value, now);
+  d.record('writeRepaired', SYSTEM, { seqs, note: 'text the database cannot store was replaced by U+FFFD' });
   return d.step();
 }

@@ -6,6 +6,7 @@
 import type { NotifiableEvent, RecipientRole, TargetKind, TicketRulesDigest } from '../../policies/index';
 import { targetKinds } from '../../policies/vocabulary';
 import type { Actor } from '../contract';
+import { repairText } from '../../common/storable-text';
 import { isoToSecond } from '../kernel/instants';
 import type { OpenTicketInput, TicketEventRecord, TicketEventType, TicketState } from './contract';
 
@@ -196,9 +197,12 @@ export function carryOver(
   };
 }
 
-/** Persistence had to replace text the database cannot store (NUL, unpaired surrogates) in these events: on record. */
+/**
+ * Persistence had to replace text the database cannot store (NUL, unpaired surrogates) to write these
+ * events: the ticket's own state takes the same repair, so what it shows is what is stored, and says so.
+ */
 export function writeRepaired(m: TicketMachine, seqs: number[], now: number): TicketStep {
-  const d = draft(m, now);
-  d.record('writeRepaired', SYSTEM, { seqs, note: 'text the database cannot store was replaced by U+FFFD in these events' });
+  const d = draft({ ...m, ticket: repairText(m.ticket).value }, now);
+  d.record('writeRepaired', SYSTEM, { seqs, note: 'text the database cannot store was replaced by U+FFFD' });
   return d.step();
 }
