@@ -9,7 +9,9 @@ import { type LifecycleState } from '../workflows/lifecycle/contract';
 export async function computeTargets(rules: RulesStore, pool: Pool, input: ComputeTargetsInput): Promise<ComputeTargetsResult> {
   let effective: EffectiveRules;
   try {
-    effective = await rules.effective(input.policyId, input.contractId);
+    // The contract counts only for its own customer: ownership is checked before its terms are merged.
+    const claim = input.contractId ? { contractId: input.contractId, customerId: input.customerId } : undefined;
+    effective = await rules.effective(input.policyId, claim);
   } catch (err) {
     if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
     throw err;
@@ -56,6 +58,7 @@ async function entitlement(
   const at = new Date(input.now);
   if (input.contractId) {
     const c = effective.contract;
+    // Unknown, another customer's or under another policy: one answer, in the policy's own words only.
     if (!c || c.customerId !== input.customerId) {
       return {
         entitled: false,

@@ -15,24 +15,35 @@ export interface EffectiveRules {
   };
 }
 
+/** The contract a ticket names, and the customer the ticket is for: a contract counts only for its own customer. */
+export interface ContractClaim {
+  contractId: string;
+  customerId: string;
+}
+
 /**
  * The rules a ticket runs under: the catalog policy, the policy's local override, then the
- * contract's individually agreed terms. Merged policies are cached by their version string, so
- * a calendar is compiled once per version, not once per ticket.
+ * contract's individually agreed terms — only when the contract is the ticket's customer's and
+ * under this policy. Ownership is checked in the query, before anything of the contract is read:
+ * another customer's contract, one under another policy and an unknown one all give the policy's
+ * rules alone, so nothing of a foreign contract (its options, terms, version) reaches the ticket.
+ * Merged policies are cached by their version string, so a calendar is compiled once per version,
+ * not once per ticket.
  */
 export class RulesStore {
   private cache = new Map<string, Policy>();
 
   constructor(private readonly pool: Pool) {}
 
-  async effective(policyId: string, contractId?: string): Promise<EffectiveRules> {
+  async effective(policyId: string, claim?: ContractClaim): Promise<EffectiveRules> {
     const base = policyById(policyId);
+    const contractId = claim?.contractId;
     const [{ rows: policyRows }, { rows: contractRows }] = await Promise.all([
       this.pool.query<{ override: PolicyOverride; version: number }>(
         'SELECT override, version FROM policy_overrides WHERE policy_id = $1',
         [policyId],
       ),
-      contractId
+      claim
         ? this.pool.query<{
             customer_id: string;
             policy_id: string;
@@ -42,13 +53,15 @@ export class RulesStore {
             options: Record<string, boolean>;
             override: PolicyOverride;
             version: number;
-          }>('SELECT customer_id, policy_id, plan, starts_at, ends_at, options, override, version FROM contracts WHERE contract_id = $1', [
-            contractId,
-          ])
+          }>(
+            `SELECT customer_id, policy_id, plan, starts_at, ends_at, options, override, version FROM contracts
+              WHERE contract_id = $1 AND customer_id = $2 AND policy_id = $3`,
+            [claim.contractId, claim.customerId, policyId],
+          )
         : Promise.resolve({ rows: [] }),
     ]);
     const policyOverride = policyRows[0];
-    const contract = contractRows[0]?.policy_id === policyId ? contractRows[0] : undefined;
+    const contract = contractRows[0];
     let version = `${base.id}@${base.version}`;
     if (policyOverride) version += `+policy#${policyOverride.version}`;
     if (contract && Object.keys(contract.override).length > 0) version += `+contract:${contractId}#${contract.version}`;
