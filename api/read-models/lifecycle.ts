@@ -1,5 +1,6 @@
 /** The lifecycle read model as the lifecycle routes read and write it: products, their versions and events, licences. */
 import type { Pool } from 'pg';
+import type { Actor } from '../../workflows/contract';
 import type { LifecycleState } from '../../workflows/lifecycle/contract';
 
 export interface ProductRow {
@@ -80,9 +81,18 @@ export async function versionSnapshot(pool: Pool, product: string, major: string
   return rows[0]?.snapshot;
 }
 
+/** A lifecycle event as GET /v1/products/{p}/versions/{major}/events answers it. */
+export interface LifecycleEventJson {
+  seq: number;
+  type: string;
+  occurredAt: Date;
+  actor: Actor;
+  data: Record<string, unknown>;
+}
+
 /** A version's lifecycle events, in order, shaped as the API answers them. */
-export async function lifecycleEvents(pool: Pool, workflowId: string): Promise<unknown[]> {
-  const { rows } = await pool.query(
+export async function lifecycleEvents(pool: Pool, workflowId: string): Promise<LifecycleEventJson[]> {
+  const { rows } = await pool.query<LifecycleEventJson>(
     `SELECT seq, type, occurred_at AS "occurredAt", json_build_object('kind', actor_kind, 'id', actor_id) AS actor, data
          FROM lifecycle_events WHERE workflow_id = $1 ORDER BY seq`,
     [workflowId],

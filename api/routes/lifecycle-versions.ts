@@ -31,6 +31,7 @@ import {
   type LifecycleCommandName,
 } from '../schemas';
 import { parse } from '../validate';
+import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
 import { productOf } from './lifecycle-products';
 import { queryRegistered } from './registered';
@@ -43,10 +44,9 @@ const updates = {
   'pilot-requests': requestPilotUpdate,
 } as const;
 
-/** A customer sees its own pilot requests, not other customers'. */
+/** A customer sees its own pilot requests, not other customers', and no internal reasons (api/visibility.ts). */
 function forCaller(principal: Principal, state: LifecycleState): LifecycleState {
-  if (principal.role !== 'customer') return state;
-  return { ...state, pilots: state.pilots.filter((p) => p.customerId === principal.customerId) };
+  return forPrincipal.lifecycle(principal, state);
 }
 
 /** The live lifecycle (workflow query); past the workflow's retention the read model still has the story. */
@@ -135,7 +135,7 @@ async function versionEvents(deps: RouteDeps, req: Request, res: Response): Prom
   const { product, major } = parse(VersionParamsSchema, req.params, 'path');
   const items = await lifecycleEvents(deps.pool, lifecycleWorkflowId(product, major));
   if (items.length === 0) await readVersion(deps, product, major); // 404 for an unknown version
-  res.json({ items });
+  res.json({ items: forPrincipal.lifecycleEvents(req.principal!, items) });
 }
 
 /** One of the version's Updates; the validator's refusal is a 409 with its details (earliestAllowed). */

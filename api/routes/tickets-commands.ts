@@ -26,6 +26,7 @@ import { actorOf, allow, type Role } from '../auth';
 import { problems } from '../problem';
 import { commandSchemas, TicketIdParamSchema, type CommandName } from '../schemas';
 import { parse } from '../validate';
+import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
 import { requestHash, ticketIdFor } from './tickets-open';
 import { hideForeign, type LiveTickets } from './tickets-live';
@@ -80,7 +81,7 @@ async function runCommand(deps: RouteDeps, live: LiveTickets, name: CommandName,
     const ticket = await deps.client.workflow
       .getHandle(ticketWorkflowId(ticketId))
       .executeUpdate(commands[name].update.name, { args: [args] });
-    res.json(await live.withRemaining(ticket as TicketState));
+    res.json(forPrincipal.ticket(req.principal!, await live.withRemaining(ticket as TicketState)));
   } catch (err) {
     // A finished workflow takes no updates: the ticket exists (we just read it) but is final.
     if (err instanceof WorkflowNotFoundError) {

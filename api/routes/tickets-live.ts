@@ -13,6 +13,8 @@ export type LiveTickets = ReturnType<typeof liveTickets>;
 export function liveTickets({ client, pool, logger }: RouteDeps) {
   const rules = new RulesStore(pool);
   return {
+    /** The rules store the ticket routes share (its merged policies are cached). */
+    rules,
     async read(ticketId: string): Promise<TicketState> {
       try {
         return await client.workflow.getHandle(ticketWorkflowId(ticketId)).query(getTicketQuery);
@@ -20,7 +22,7 @@ export function liveTickets({ client, pool, logger }: RouteDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         // Past the namespace's retention the workflow is gone; the read model still has its last state.
         const snapshot = await ticketSnapshot(pool, ticketId);
-        if (!snapshot) throw problems.notFound(`Ticket ${ticketId} does not exist.`);
+        if (!snapshot) throw ticketNotFound(ticketId);
         return snapshot;
       }
     },
@@ -29,7 +31,8 @@ export function liveTickets({ client, pool, logger }: RouteDeps) {
       const now = Date.now();
       let policy = policyById(ticket.policyId);
       try {
-        policy = (await rules.effective(ticket.policyId, ticket.contractId)).policy;
+        const claim = ticket.contractId ? { contractId: ticket.contractId, customerId: ticket.customerId } : undefined;
+        policy = (await rules.effective(ticket.policyId, claim)).policy;
       } catch (err) {
         logger.warn(
           { err: (err as Error).message, ticketId: ticket.ticketId },
@@ -48,11 +51,14 @@ export function liveTickets({ client, pool, logger }: RouteDeps) {
   };
 }
 
-/** A customer must not learn that another customer's ticket exists: 404, not 403. */
+/** The one answer for a ticket the caller may not know of: unknown, not yet recorded, or another customer's. */
+export function ticketNotFound(ticketId: string) {
+  return problems.notFound(`Ticket ${ticketId} does not exist.`);
+}
+
+/** A customer must not learn that another customer's ticket exists: 404, not 403, worded as for an unknown ticket. */
 export function hideForeign(principal: Principal, customerId: string, ticketId: string): void {
-  if (principal.role === 'customer' && principal.customerId !== customerId) {
-    throw problems.notFound(`Ticket ${ticketId} does not exist.`);
-  }
+  if (principal.role === 'customer' && principal.customerId !== customerId) throw ticketNotFound(ticketId);
 }
 
 /** An ISO-8601 duration of a possibly negative length (overdue), to the minute. */

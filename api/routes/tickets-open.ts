@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request, Response } from 'express';
-import { policyById } from '../../policies/index';
+import { policyById, PolicyError, PolicyInputError, type Policy } from '../../policies/index';
 import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/ticket/contract';
 import { actorOf, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
 import { contractTerms } from '../read-models/rules';
 import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '../schemas';
 import { parse } from '../validate';
+import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
 import { queryRegistered } from './registered';
 import type { LiveTickets } from './tickets-live';
@@ -38,18 +39,67 @@ function idempotencyKeyOf(req: Request): string | undefined {
   return idempotencyKey;
 }
 
-/** The contract's plan and options are the ticket's (Isode custom packages), never the caller's; a plan mismatch is the caller's mistake. */
-async function optionsUnderContract({ pool }: RouteDeps, body: OpenTicketRequest, customerId: string) {
-  if (!body.contractId) return body.options;
+type Issue = { pointer: string; detail: string };
+const pointerTo = (option: string) => `/options/${option.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/** The customer's own contract a ticket names, if it is one; anything else of a contract is never read. */
+async function ownContract({ pool }: RouteDeps, body: OpenTicketRequest, customerId: string) {
+  if (!body.contractId) return undefined;
   const contract = await contractTerms(pool, body.contractId);
-  // An unknown or foreign contract is not refused here: the ticket opens and is rejected with the reason.
-  if (!contract || contract.customer_id !== customerId) return body.options;
-  const issues = [];
-  if (contract.policy_id !== body.policyId)
+  // An unknown or foreign contract is not refused here: the ticket opens and is rejected with the reason,
+  // the same for both, and nothing of another customer's contract is looked at.
+  return contract && contract.customer_id === customerId ? contract : undefined;
+}
+
+/** The rules the ticket will run under (the policy's override, the own contract's terms); the catalog's when they cannot load. */
+async function rulesPolicy(live: LiveTickets, body: OpenTicketRequest, claim: { contractId: string; customerId: string } | undefined) {
+  try {
+    return (await live.rules.effective(body.policyId, claim)).policy;
+  } catch (err) {
+    if (err instanceof PolicyError || err instanceof PolicyInputError) return policyById(body.policyId);
+    throw err;
+  }
+}
+
+/** Each named option the plan lacks under these rules; under a contract, also each that differs from the contract's. */
+function optionIssues(policy: Policy, body: OpenTicketRequest, contract: { options: Record<string, boolean> } | undefined): Issue[] {
+  const offered = [...(policy.plans.find((p) => p.id === body.plan)?.options ?? []), ...Object.keys(contract?.options ?? {})];
+  const expected = offered.length ? `expected one of ${[...new Set(offered)].join(', ')}` : 'it has no options';
+  const issues: Issue[] = [];
+  for (const [option, on] of Object.entries(body.options ?? {})) {
+    if (!offered.includes(option)) {
+      issues.push({
+        pointer: pointerTo(option),
+        detail: `plan ${body.plan} of policy ${policy.id} offers no option "${option}"; ${expected}`,
+      });
+    } else if (contract && Boolean(contract.options[option]) !== on) {
+      issues.push({
+        pointer: pointerTo(option),
+        detail: `contract ${body.contractId} sets ${option} to ${Boolean(contract.options[option])}`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * The ticket's options, checked before its workflow starts (a ticket the policy would refuse is never
+ * started): every name must be an option of the plan under the rules the ticket runs under. Under the
+ * customer's own contract, the contract's plan and options are the ticket's (Isode custom packages),
+ * never the caller's: a plan, policy or option that differs is the caller's mistake.
+ */
+async function checkedOptions(deps: RouteDeps, live: LiveTickets, body: OpenTicketRequest, customerId: string) {
+  const contract = await ownContract(deps, body, customerId);
+  const issues: Issue[] = [];
+  if (contract && contract.policy_id !== body.policyId)
     issues.push({ pointer: '/policyId', detail: `contract ${body.contractId} is under policy ${contract.policy_id}` });
-  if (contract.plan !== body.plan) issues.push({ pointer: '/plan', detail: `contract ${body.contractId} is on plan ${contract.plan}` });
+  if (contract && contract.plan !== body.plan)
+    issues.push({ pointer: '/plan', detail: `contract ${body.contractId} is on plan ${contract.plan}` });
   if (issues.length) throw problems.validation(issues);
-  return contract.options;
+  const claim = contract ? { contractId: body.contractId!, customerId } : undefined;
+  issues.push(...optionIssues(await rulesPolicy(live, body, claim), body, contract));
+  if (issues.length) throw problems.validation(issues);
+  return contract ? contract.options : body.options;
 }
 
 function openTicketInput(
@@ -112,12 +162,12 @@ const isOpened = (t: TicketState) => t.rulesVersion !== '' || t.status === 'reje
  * The ticket's live state once opened. Like a new lifecycle's, a new ticket's first query may answer
  * its initial state (no targets yet), so it is asked again until opened, within the registration wait.
  */
-async function openedState(deps: RouteDeps, live: LiveTickets, ticketId: string): Promise<unknown> {
+async function openedState(deps: RouteDeps, live: LiveTickets, principal: Principal, ticketId: string): Promise<unknown> {
   const handle = deps.client.workflow.getHandle(ticketWorkflowId(ticketId));
   try {
     const opening = await queryRegistered(deps.client, () => handle.query(getTicketQuery), isOpened);
     if (!opening.registered) throw opening.lastError ?? new Error('not opened within the registration wait');
-    return await live.withRemaining(opening.state);
+    return forPrincipal.ticket(principal, await live.withRemaining(opening.state));
   } catch (err) {
     // The ticket is accepted and durable; its live state shows once a worker has picked it up.
     deps.logger.warn({ err: (err as Error).message, ticketId }, 'ticket started but not yet queryable');
@@ -135,12 +185,12 @@ export async function openTicket(deps: RouteDeps, live: LiveTickets, req: Reques
   }
   assertCustomerScope(principal, customerId);
   const idempotencyKey = idempotencyKeyOf(req);
-  const options = await optionsUnderContract(deps, body, customerId);
+  const options = await checkedOptions(deps, live, body, customerId);
   const ticketId = ticketIdFor(customerId, idempotencyKey);
   const input = openTicketInput(ticketId, customerId, principal, body, options);
   const replayed = await startTicket(deps, input, body, requestHash({ ...body, customerId }), idempotencyKey);
 
-  const ticket = await openedState(deps, live, ticketId);
+  const ticket = await openedState(deps, live, principal, ticketId);
   res
     .status(replayed ? 200 : 201)
     .location(`/v1/tickets/${ticketId}`)

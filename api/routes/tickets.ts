@@ -2,11 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import { allow } from '../auth';
 import { problems } from '../problem';
 import { listTickets, ticketCustomer, ticketEventJson, ticketEvents, ticketSummary } from '../read-models/tickets';
+import { forPrincipal } from '../visibility';
 import { TicketIdParamSchema, TicketListQuerySchema } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
 import { mountTicketCommands } from './tickets-commands';
-import { hideForeign, liveTickets, type LiveTickets } from './tickets-live';
+import { hideForeign, liveTickets, ticketNotFound, type LiveTickets } from './tickets-live';
 import { openTicket } from './tickets-open';
 
 /** GET /v1/tickets: the read model, newest first, a page at a time; customers see their own tickets only, whatever they ask for. */
@@ -26,7 +27,7 @@ async function listPage({ pool }: RouteDeps, req: Request, res: Response): Promi
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   res.json({
-    tickets: page.map(ticketSummary),
+    tickets: page.map((r) => forPrincipal.summary(principal, ticketSummary(r))),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.opened_at.toISOString(), last.ticket_id) : null,
   });
 }
@@ -35,15 +36,17 @@ async function getTicket(live: LiveTickets, req: Request, res: Response): Promis
   const { ticketId } = parse(TicketIdParamSchema, req.params, 'path');
   const ticket = await live.read(ticketId);
   hideForeign(req.principal!, ticket.customerId, ticketId);
-  res.json(await live.withRemaining(ticket));
+  res.json(forPrincipal.ticket(req.principal!, await live.withRemaining(ticket)));
 }
 
 async function getEvents({ pool }: RouteDeps, req: Request, res: Response): Promise<void> {
   const { ticketId } = parse(TicketIdParamSchema, req.params, 'path');
+  // Unknown (or not yet recorded) and another customer's read the same.
   const customerId = await ticketCustomer(pool, ticketId);
-  if (!customerId) throw problems.notFound(`Ticket ${ticketId} has no recorded events.`);
+  if (!customerId) throw ticketNotFound(ticketId);
   hideForeign(req.principal!, customerId, ticketId);
-  res.json({ ticketId, events: (await ticketEvents(pool, ticketId)).map(ticketEventJson) });
+  const events = (await ticketEvents(pool, ticketId)).map(ticketEventJson);
+  res.json({ ticketId, events: forPrincipal.events(req.principal!, events) });
 }
 
 /** Tickets: open one (its workflow), read it live or from the read model, and send it commands. */
