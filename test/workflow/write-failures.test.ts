@@ -3,7 +3,7 @@ import { getTicketQuery, respondUpdate } from '../../workflows/ticket/contract';
 import { PERMANENT_WRITE_FAILURE } from '../../workflows/contract';
 import { isPermanentDatabaseError, writeOrRepair } from '../../activities/write-failures';
 import { startLifeline, type RunningLifeline } from '../helpers/lifeline';
-import { engineer, eventsOf, openTicket, replayOpenedTickets } from './ticket-helpers';
+import { engineer, eventsOf, openTicket, recordHistory, replayOpenedTickets } from './ticket-helpers';
 
 // A value PostgreSQL can never store must not wedge a workflow in retries: it is repaired and
 // recorded (write_failures, the alert metric), and the ticket keeps answering (issue 11, defect 1).
@@ -55,6 +55,7 @@ describe('writes the database refuses for good', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect((await eventsOf(ll, ticketId)).some((e) => e.type === 'responded')).toBe(true);
+    await recordHistory(handle, 'ticket-write-repaired');
   });
 
   it('a batch that cannot be stored even repaired fails without retry, and is recorded for on-call', async () => {
