@@ -2,6 +2,12 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../common/logger';
 
+/** One invalid field of a request: a JSON pointer into the request part, and what is wrong there. */
+export interface FieldError {
+  pointer: string;
+  detail: string;
+}
+
 /** RFC 9457 problem details. `type` is a stable URI reference (relative to the API) a client can switch on. */
 export interface ProblemDetails {
   type: string;
@@ -9,7 +15,9 @@ export interface ProblemDetails {
   status: number;
   detail?: string;
   instance?: string;
-  errors?: Array<{ pointer: string; detail: string }>;
+  errors?: FieldError[];
+  /** How many more invalid fields there were than `errors` lists. */
+  errorsOmitted?: number;
   [extension: string]: unknown;
 }
 
@@ -39,9 +47,24 @@ export class HttpProblem extends Error {
   }
 }
 
+/** A 400 lists at most this many fields, so its body is never much larger than the request that caused it. */
+export const MAX_FIELD_ERRORS = 50;
+const MAX_POINTER = 500;
+const MAX_DETAIL = 500;
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** The first MAX_FIELD_ERRORS errors, each clipped, and how many were left out. */
+function capped(errors: FieldError[]): { errors: FieldError[]; errorsOmitted?: number } {
+  const listed = errors
+    .slice(0, MAX_FIELD_ERRORS)
+    .map((e) => ({ pointer: clip(e.pointer, MAX_POINTER), detail: clip(e.detail, MAX_DETAIL) }));
+  return errors.length > MAX_FIELD_ERRORS ? { errors: listed, errorsOmitted: errors.length - MAX_FIELD_ERRORS } : { errors: listed };
+}
+
 export const problems = {
-  validation: (errors: Array<{ pointer: string; detail: string }>, where = 'request body') =>
-    new HttpProblem(400, 'validation-failed', 'Request validation failed', `The ${where} is not valid.`, { errors }),
+  validation: (errors: FieldError[], where = 'request body') =>
+    new HttpProblem(400, 'validation-failed', 'Request validation failed', `The ${where} is not valid.`, capped(errors)),
   malformedJson: (detail: string) => new HttpProblem(400, 'malformed-json', 'Malformed JSON body', detail),
   unauthenticated: (detail: string) => new HttpProblem(401, 'unauthenticated', 'Authentication required', detail),
   forbidden: (detail: string) => new HttpProblem(403, 'forbidden', 'Not allowed', detail),
@@ -56,12 +79,15 @@ export const problems = {
   internal: () => new HttpProblem(500, 'internal-error', 'Internal server error', 'An unexpected error occurred; it has been logged.'),
 };
 
-/** Converts zod issues to RFC 9457 `errors[]` entries with JSON pointers. */
-export function zodErrors(error: z.ZodError): Array<{ pointer: string; detail: string }> {
-  return error.issues.map((issue) => ({
-    pointer: '/' + issue.path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
-    detail: issue.message,
-  }));
+const pointerOf = (path: ReadonlyArray<PropertyKey>) => '/' + path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+/** Converts zod issues to RFC 9457 `errors[]` entries with JSON pointers; each unknown key is named at its own pointer. */
+export function zodErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ pointer: pointerOf([...issue.path, key]), detail: 'unknown field' }))
+      : [{ pointer: pointerOf(issue.path), detail: issue.message }],
+  );
 }
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: HttpProblem, instance?: string): void {
