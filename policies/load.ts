@@ -47,6 +47,63 @@ export function applyOverride(base: Policy, override: PolicyOverride): Policy {
   return loadPolicy(merge(base, override));
 }
 
+/**
+ * The keys of `value` that `schema` does not declare, at any depth, each as its path: what a
+ * strict parse would refuse. Loading a policy strips unknown keys (an override stored before a
+ * field was retired still loads); an override written through the API must have none.
+ */
+export function unknownKeys(schema: z.ZodType, value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+    case 'readonly':
+    case 'catch':
+      return unknownKeys(def.innerType as z.ZodType, value, path);
+    case 'pipe':
+      return unknownKeys(def.in as z.ZodType, value, path);
+    case 'lazy':
+      return unknownKeys((def.getter as () => z.ZodType)(), value, path);
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((v, i) => unknownKeys(def.element as z.ZodType, v, [...path, i])) : [];
+    case 'record':
+      return isPlainObject(value)
+        ? Object.entries(value).flatMap(([k, v]) => unknownKeys(def.valueType as z.ZodType, v, [...path, k]))
+        : [];
+    case 'object': {
+      if (!isPlainObject(value)) return [];
+      const shape = def.shape as Record<string, z.ZodType>;
+      const catchall = def.catchall as z.ZodType | undefined;
+      return Object.entries(value).flatMap(([k, v]) => {
+        if (Object.hasOwn(shape, k)) return unknownKeys(shape[k], v, [...path, k]);
+        if (catchall && catchall._zod.def.type !== 'never') return unknownKeys(catchall, v, [...path, k]);
+        return [[...path, k]];
+      });
+    }
+    case 'union': {
+      let options = def.options as z.ZodType[];
+      const discriminator = def.discriminator as string | undefined;
+      if (discriminator && isPlainObject(value)) {
+        // A discriminated union: the option the discriminator names (all of them when it names none).
+        const named = options.filter((o) => (o as z.ZodObject).shape?.[discriminator]?.safeParse(value[discriminator]).success);
+        if (named.length > 0) options = named;
+      }
+      // The option that knows the most of the value.
+      return options.map((o) => unknownKeys(o, value, path)).reduce((best, keys) => (keys.length < best.length ? keys : best));
+    }
+    default:
+      return [];
+  }
+}
+
+/** The keys of a policy or contract override that no policy has, each as its path (e.g. `targets.gold.p1.firstResponse.dueIn`). */
+export function unknownOverrideKeys(override: unknown): PropertyKey[][] {
+  return unknownKeys(policySchema, override);
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
