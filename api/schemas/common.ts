@@ -1,12 +1,72 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { isStorableText } from '../../common/storable-text';
 import { actorSchema } from '../../workflows/actor';
 
 extendZodWithOpenApi(z);
 
-/** A trimmed, non-empty string of at most `max` characters. */
-export const text = (max: number) => z.string().trim().min(1).max(max);
-export const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+// ---- Text PostgreSQL can store ---------------------------------------------------------------
+
+/** Why PostgreSQL cannot store `s` (common/storable-text.ts: a NUL, an unpaired surrogate), or undefined when it can. */
+export function unstorableText(s: string): string | undefined {
+  if (isStorableText(s)) return undefined;
+  const nul = s.indexOf('\u0000');
+  if (nul >= 0) return `contains U+0000 (NUL) at character ${nul + 1}, which cannot be stored`;
+  return 'contains an unpaired UTF-16 surrogate (half of a character), which is not Unicode text';
+}
+
+/** Refuses a string PostgreSQL cannot store, saying why. */
+function refineStorable(s: string, ctx: z.RefinementCtx): void {
+  const why = unstorableText(s);
+  if (why) ctx.addIssue({ code: 'custom', message: why });
+}
+
+/** A trimmed, non-empty string of at most `max` characters that PostgreSQL can store. */
+export const text = (max: number) => z.string().trim().min(1).max(max).superRefine(refineStorable);
+
+// ---- The supported range of instants and dates -----------------------------------------------
+
+/**
+ * The instants and dates Lifeline accepts: every instant and date field and query of the API is
+ * checked against this one range, so the database, the calendars and the workflows' timers are
+ * only ever given years they handle.
+ */
+export const supportedRange = { from: '1970-01-01T00:00:00Z', to: '2200-12-31T23:59:59Z', fromDate: '1970-01-01', toDate: '2200-12-31' };
+const FROM_MS = Date.parse(supportedRange.from);
+/** The last supported second, to its last millisecond. */
+const TO_MS = Date.parse(supportedRange.to) + 999;
+
+export const INSTANT_RANGE_NOTE = `Supported range: ${supportedRange.from} to ${supportedRange.to}.`;
+export const DATE_RANGE_NOTE = `A real calendar date from ${supportedRange.fromDate} to ${supportedRange.toDate}.`;
+
+/** Whether an ISO-8601 instant (already well-formed) lies in the supported range. */
+export function inSupportedRange(instant: string): boolean {
+  const ms = Date.parse(instant);
+  return Number.isFinite(ms) && ms >= FROM_MS && ms <= TO_MS;
+}
+
+const withNote = (note: string, description?: string) => (description ? `${description} ${note}` : note);
+
+/** An ISO-8601 instant with an offset (Z or ±HH:MM) in the supported range. */
+export const instant = (description?: string) =>
+  z.iso
+    .datetime({ offset: true, error: 'expected an ISO-8601 instant with an offset, e.g. 2026-03-02T09:00:00Z' })
+    .refine(inSupportedRange, { message: `expected an instant from ${supportedRange.from} to ${supportedRange.to}` })
+    .openapi({ description: withNote(INSTANT_RANGE_NOTE, description), example: '2026-03-02T09:00:00Z' });
+
+/** A real calendar date YYYY-MM-DD (no 2025-02-30) in the supported range. */
+export const calendarDate = (description?: string) =>
+  z.iso
+    .date({ error: 'expected a real calendar date YYYY-MM-DD' })
+    .refine((d) => d >= supportedRange.fromDate && d <= supportedRange.toDate, {
+      message: `expected a date from ${supportedRange.fromDate} to ${supportedRange.toDate}`,
+    })
+    .openapi({ description: withNote(DATE_RANGE_NOTE, description) });
+
+/** A date field without its own description. */
+export const dateOnly = calendarDate();
+
+// ---- Shared shapes ---------------------------------------------------------------------------
 
 export const ActorSchema = actorSchema;
 
@@ -17,7 +77,16 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+    errors: z
+      .array(z.object({ pointer: z.string(), detail: z.string() }))
+      .optional()
+      .openapi({ description: 'Each invalid field as a JSON pointer into the request part, at most 50 of them.' }),
+    errorsOmitted: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'How many more invalid fields were found than `errors` lists.' }),
   })
   .openapi('Problem');
 

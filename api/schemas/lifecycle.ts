@@ -1,7 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { lifecycleStateSchema } from '../../workflows/lifecycle/state';
-import { dateOnly, text } from './common';
+import { calendarDate, dateOnly, text } from './common';
 
 extendZodWithOpenApi(z);
 
@@ -27,8 +27,8 @@ export const ProductRequestSchema = z
 export const StartLifecycleRequestSchema = z
   .object({
     major: major.openapi({ example: '4' }),
-    ga: dateOnly.openapi({ example: '2027-02-15', description: 'General Availability: the start of sales.' }),
-    eos: dateOnly.optional().openapi({ description: 'End of Sales, when already decided.' }),
+    ga: calendarDate('General Availability: the start of sales.').openapi({ example: '2027-02-15' }),
+    eos: calendarDate('End of Sales, when already decided.').optional(),
   })
   .strict()
   .openapi('StartLifecycleRequest');

@@ -1,7 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { targetKinds } from '../../policies/vocabulary';
-import { dateOnly } from './common';
+import { calendarDate, dateOnly, instant } from './common';
 
 extendZodWithOpenApi(z);
 
@@ -12,7 +12,7 @@ export const SlaPreviewRequestSchema = z
     policy: z.string().openapi({ example: 'isode' }),
     plan: z.string().openapi({ example: 'gold' }),
     severity: z.string().openapi({ example: 'p1' }),
-    openedAt: z.string().openapi({ description: 'ISO-8601 instant with an offset', example: '2026-03-02T09:00:00Z' }),
+    openedAt: instant('When the ticket would be opened: an ISO-8601 instant with an offset.'),
     product: z.string().optional(),
     needsCodeChange: z.boolean().optional(),
     options: z.record(z.string(), z.boolean()).optional(),
@@ -42,7 +42,7 @@ export const SlaPreviewSchema = z
 export const LifecyclePreviewRequestSchema = z
   .object({
     policy: z.string().openapi({ example: 'infotecs' }),
-    ga: dateOnly.openapi({ example: '2024-01-15' }),
+    ga: calendarDate('General Availability.').openapi({ example: '2024-01-15' }),
     eos: dateOnly.optional(),
     nextMajorGa: dateOnly.optional(),
   })

@@ -1,13 +1,29 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { text } from './common';
+import { unknownOverrideKeys } from '../../policies/load';
+import { instant, text } from './common';
 
 extendZodWithOpenApi(z);
 
 /** Policy overrides, contracts and notification routes (api/routes/rules.ts). */
 
+/**
+ * A partial policy merged over the catalog's. Strict at every level: a key no policy has is
+ * refused at its path, so nothing unknown is ever stored (the merged policy is then validated whole).
+ */
+const overrideDocument = (description: string) =>
+  z
+    .record(z.string(), z.unknown())
+    .superRefine((override, ctx) => {
+      for (const path of unknownOverrideKeys(override)) ctx.addIssue({ code: 'custom', path, message: 'unknown field: no policy has it' });
+    })
+    .openapi({ description });
+
 export const PolicyOverrideRequestSchema = z
-  .object({ override: z.record(z.string(), z.unknown()), reason: text(2_000) })
+  .object({
+    override: overrideDocument('Any part of the policy (targets, calendars, rules), merged key by key; arrays replace whole.'),
+    reason: text(2_000),
+  })
   .strict()
   .openapi('PolicyOverrideRequest');
 
@@ -16,13 +32,10 @@ export const ContractRequestSchema = z
     customerId: text(200),
     policyId: z.string(),
     plan: z.string(),
-    startsAt: z.iso.datetime({ offset: true }),
-    endsAt: z.iso.datetime({ offset: true }).optional(),
+    startsAt: instant('When the contract starts.'),
+    endsAt: instant('When the contract ends; open-ended when absent.').optional(),
     options: z.record(z.string(), z.boolean()).default({}),
-    override: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .openapi({ description: 'Individually agreed terms merged over the policy (targets, calendars, options).' }),
+    override: overrideDocument('Individually agreed terms merged over the policy (targets, calendars, options).').default({}),
     reason: text(2_000).default('contract updated'),
   })
   .strict()

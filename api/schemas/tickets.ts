@@ -12,7 +12,7 @@ import {
   ticketStatuses,
   ticketTargetSchema,
 } from '../../workflows/ticket/state';
-import { ActorSchema, text } from './common';
+import { ActorSchema, inSupportedRange, instant, supportedRange, text } from './common';
 
 extendZodWithOpenApi(z);
 
@@ -39,6 +39,16 @@ export const OpenTicketRequestSchema = z
     }),
     type: opening.type.default('incident'),
     channel: opening.channel.default('portal'),
+    // The workflow's case details, their instant held to the supported range like every other.
+    details: opening.details.superRefine((details, ctx) => {
+      if (details?.firstReportedAt !== undefined && !inSupportedRange(details.firstReportedAt)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['firstReportedAt'],
+          message: `expected an instant from ${supportedRange.from} to ${supportedRange.to}`,
+        });
+      }
+    }),
   })
   .strict()
   .openapi('OpenTicketRequest');
@@ -70,6 +80,8 @@ export function catalogIssues(raw: unknown): Array<{ pointer: string; detail: st
   return issues;
 }
 
+const TICKET_ID = /^TKT-[0-9A-F]{16}$/;
+
 export const IdempotencyHeaderSchema = z.object({
   'Idempotency-Key': z
     .string()
@@ -81,7 +93,7 @@ export const IdempotencyHeaderSchema = z.object({
 export const TicketIdParamSchema = z.object({
   ticketId: z
     .string()
-    .regex(/^TKT-[0-9A-F]{16}$/, 'expected a ticket id such as TKT-0123456789ABCDEF')
+    .regex(TICKET_ID, 'expected a ticket id such as TKT-0123456789ABCDEF')
     .openapi({ param: { name: 'ticketId', in: 'path' }, example: 'TKT-0123456789ABCDEF' }),
 });
 
@@ -135,14 +147,35 @@ export const TicketListQuerySchema = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
-    dueBefore: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .openapi({ description: 'Only tickets whose next deadline is before this instant.' }),
+    dueBefore: instant('Only tickets whose next deadline is before this instant.').optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional().openapi({ description: "From the previous page's nextCursor." }),
+    cursor: z
+      .string()
+      .max(200)
+      .refine((c) => decodeTicketCursor(c) !== undefined, { message: "not a cursor from a previous page's nextCursor" })
+      .optional()
+      .openapi({ description: "From the previous page's nextCursor." }),
   })
   .strict();
+
+/**
+ * A list page's cursor: base64url of the JSON `[openedAt, ticketId]` of the last ticket of the
+ * previous page (api/routes/tickets.ts writes it). Undefined unless both parts are what a page
+ * writes: an instant in the supported range, a ticket id.
+ */
+export function decodeTicketCursor(cursor: string): [string, string] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [openedAt, ticketId] = value as unknown[];
+  if (typeof openedAt !== 'string' || typeof ticketId !== 'string' || !TICKET_ID.test(ticketId)) return undefined;
+  if (!z.iso.datetime({ offset: true }).safeParse(openedAt).success || !inSupportedRange(openedAt)) return undefined;
+  return [openedAt, ticketId];
+}
 
 export const TicketListSchema = z
   .object({
