@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { allow, ApiKeyStore, authenticate } from './auth';
+import { inputGuard } from './input-guard';
 import { createMetrics } from './metrics';
 import { unresolvedWriteFailures } from './read-models/write-failures';
 import { buildOpenApiDocument } from './openapi';
@@ -53,6 +54,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   const openApiDocument = buildOpenApiDocument(version);
 
   app.use(metrics.middleware);
+  app.use(inputGuard()); // paths, queries and bodies PostgreSQL cannot store, before any route (api/input-guard.ts)
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'up' });
