@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request, Response } from 'express';
-import { policyById, PolicyError, PolicyInputError, type Policy } from '../../policies/index';
+import { ticketTargets } from '../../activities/rules';
+import type { EffectiveRules } from '../../common/rules';
+import { policyById, PolicyError, PolicyInputError, targetKinds, type Policy } from '../../policies/index';
 import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/ticket/contract';
 import { actorOf, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
@@ -52,12 +54,61 @@ async function ownContract({ pool }: RouteDeps, body: OpenTicketRequest, custome
 }
 
 /** The rules the ticket will run under (the policy's override, the own contract's terms); the catalog's when they cannot load. */
-async function rulesPolicy(live: LiveTickets, body: OpenTicketRequest, claim: { contractId: string; customerId: string } | undefined) {
+async function rulesFor(
+  live: LiveTickets,
+  body: OpenTicketRequest,
+  claim: { contractId: string; customerId: string } | undefined,
+): Promise<Pick<EffectiveRules, 'policy' | 'version' | 'contract'>> {
   try {
-    return (await live.rules.effective(body.policyId, claim)).policy;
+    return await live.rules.effective(body.policyId, claim);
   } catch (err) {
-    if (err instanceof PolicyError || err instanceof PolicyInputError) return policyById(body.policyId);
+    if (err instanceof PolicyError || err instanceof PolicyInputError) return { policy: policyById(body.policyId), version: '' };
     throw err;
+  }
+}
+
+/**
+ * The opening's deadlines computed here first, as the workflow's opening will (activities/rules.ts
+ * ticketTargets, every kind from now): what the policy refuses there (an unknown product, a product
+ * the hours depend on left out, a severity an override dropped) is a 400 naming the field instead.
+ */
+function dryRunIssues(
+  rules: Pick<EffectiveRules, 'policy' | 'version' | 'contract'>,
+  body: OpenTicketRequest,
+  customerId: string,
+): Issue[] {
+  const now = new Date().toISOString();
+  try {
+    ticketTargets(rules, {
+      policyId: body.policyId,
+      contractId: body.contractId,
+      customerId,
+      inputs: {
+        plan: body.plan,
+        severity: body.severity,
+        type: body.type,
+        channel: body.channel,
+        product: body.product,
+        needsCodeChange: body.needsCodeChange,
+        options: body.options,
+      },
+      clocks: targetKinds.map((kind) => ({ kind, startedAt: now })),
+      pauses: [],
+      now,
+    });
+    return [];
+  } catch (err) {
+    // A field of the opening ("product", "options.x"); a broken stored policy is left to the workflow to report.
+    if (!(err instanceof PolicyInputError)) return [];
+    return [
+      {
+        pointer: `/${err.field
+          .split('.')
+          .map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1'))
+          .join('/')}`,
+        detail: err.message,
+      },
+    ];
   }
 }
 
@@ -83,12 +134,13 @@ function optionIssues(policy: Policy, body: OpenTicketRequest, contract: { optio
 }
 
 /**
- * The ticket's options, checked before its workflow starts (a ticket the policy would refuse is never
- * started): every name must be an option of the plan under the rules the ticket runs under. Under the
- * customer's own contract, the contract's plan and options are the ticket's (Isode custom packages),
- * never the caller's: a plan, policy or option that differs is the caller's mistake.
+ * The opening checked before its workflow starts, so a ticket the policy would refuse is never
+ * started: every option named must be one of the plan's under the rules the ticket runs under, and
+ * those rules must accept the opening (a dry run of its deadlines). Under the customer's own
+ * contract, the contract's plan and options are the ticket's (Isode custom packages), never the
+ * caller's: a plan, policy or option that differs is the caller's mistake. Answers the options.
  */
-async function checkedOptions(deps: RouteDeps, live: LiveTickets, body: OpenTicketRequest, customerId: string) {
+async function checkedOpening(deps: RouteDeps, live: LiveTickets, body: OpenTicketRequest, customerId: string) {
   const contract = await ownContract(deps, body, customerId);
   const issues: Issue[] = [];
   if (contract && contract.policy_id !== body.policyId)
@@ -97,7 +149,9 @@ async function checkedOptions(deps: RouteDeps, live: LiveTickets, body: OpenTick
     issues.push({ pointer: '/plan', detail: `contract ${body.contractId} is on plan ${contract.plan}` });
   if (issues.length) throw problems.validation(issues);
   const claim = contract ? { contractId: body.contractId!, customerId } : undefined;
-  issues.push(...optionIssues(await rulesPolicy(live, body, claim), body, contract));
+  const rules = await rulesFor(live, body, claim);
+  issues.push(...optionIssues(rules.policy, body, contract));
+  if (issues.length === 0) issues.push(...dryRunIssues(rules, body, customerId));
   if (issues.length) throw problems.validation(issues);
   return contract ? contract.options : body.options;
 }
@@ -185,7 +239,7 @@ export async function openTicket(deps: RouteDeps, live: LiveTickets, req: Reques
   }
   assertCustomerScope(principal, customerId);
   const idempotencyKey = idempotencyKeyOf(req);
-  const options = await checkedOptions(deps, live, body, customerId);
+  const options = await checkedOpening(deps, live, body, customerId);
   const ticketId = ticketIdFor(customerId, idempotencyKey);
   const input = openTicketInput(ticketId, customerId, principal, body, options);
   const replayed = await startTicket(deps, input, body, requestHash({ ...body, customerId }), idempotencyKey);

@@ -119,7 +119,7 @@ describe('access: contracts, visibility and foreign tickets', () => {
     expect(JSON.stringify(staff.body)).not.toContain(SECRET.contractName);
   });
 
-  it('defect 5: unknown plan options are refused at the edge, naming the option, and start no ticket', async () => {
+  it('defect 5: unknown plan options (and other inputs the policy refuses) are refused at the edge, naming the field, and start no ticket', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ ...isode, options: { bogus: true } }, '/options/bogus'],
       [{ ...isode, options: { bogus: false } }, '/options/bogus'],
@@ -128,6 +128,9 @@ describe('access: contracts, visibility and foreign tickets', () => {
       // Under acme's own contract, the contract's options are the ticket's.
       [{ ...isode, contractId: 'C-ACME', options: { bogus: true } }, '/options/bogus'],
       [{ ...isode, contractId: 'C-ACME', options: { p1TwentyFourSeven: false } }, '/options/p1TwentyFourSeven'],
+      // What the policy refuses at opening is refused here too: ISPsystem's hours depend on the product (3.1).
+      [{ ...isode, policyId: 'ispsystem', plan: 'standard', severity: 'medium', product: undefined }, '/product'],
+      [{ ...isode, policyId: 'ispsystem', plan: 'standard', severity: 'medium', product: 'ISPmanager' }, '/product'],
     ];
     for (const [i, [body, pointer]] of cases.entries()) {
       const idempotencyKey = `defect-5-${i}`;
