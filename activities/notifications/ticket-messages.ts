@@ -1,5 +1,6 @@
 /** What a ticket event tells whom: the ticket notification texts and their recipients, queued in the outbox. */
 import type { PoolClient } from 'pg';
+import { customerActor, customerEventData } from '../../api/visibility';
 import type { RecipientRole } from '../../policies/index';
 import type { TicketEventRecord, TicketState } from '../../workflows/ticket/contract';
 import { enqueueNotification, routedAddresses, type Route } from './outbox';
@@ -24,16 +25,23 @@ const details: Partial<Record<TicketEventRecord['type'], (d: EventData, event: T
   breached: (d) => `${d.kind} target was due at ${d.dueAt}`,
   warning: (d) => `${d.kind} target is due at ${d.dueAt}`,
   escalated: (d, event) =>
-    d.automatic ? `${d.kind} target missed; escalated to ${d.to}` : `escalated by ${event.actor.kind}: ${d.reason}`,
+    d.automatic ? `${d.kind} target missed; escalated to ${d.to}` : `escalated by ${event.actor.kind}${d.reason ? `: ${d.reason}` : ''}`,
   rejected: (d) => String(d.text),
   autoClosed: (d) => String(d.reason),
-  reclassified: (d) => `severity ${d.from} → ${d.to}: ${d.reason}`,
+  reclassified: (d) => `severity ${d.from} → ${d.to}${d.reason ? `: ${d.reason}` : ''}`,
   informationRequested: (d) => String(d.message),
   resolved: (d) => `${d.kind}: ${d.note}`,
 };
 
-/** The subject and JSON body of a notification: the same body is the webhook payload. */
-export function renderNotification(event: TicketEventRecord, ticket: TicketState, role: RecipientRole) {
+/**
+ * The subject and JSON body of a notification: the same body is the webhook payload. The customer
+ * is told what a customer key would read of the event (api/visibility.ts): no staff notes, no key ids.
+ */
+export function renderNotification(record: TicketEventRecord, ticket: TicketState, role: RecipientRole) {
+  const event =
+    role === 'customer'
+      ? { ...record, actor: customerActor(record.actor), data: customerEventData(record.type, record.data, record.actor) }
+      : record;
   const what = titles[event.notify?.event ?? event.type] ?? event.type;
   const detail = details[event.type]?.(event.data as EventData, event) ?? ticket.title;
   return {

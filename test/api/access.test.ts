@@ -214,6 +214,17 @@ describe('access: contracts, visibility and foreign tickets', () => {
     const staffList = await get('/v1/tickets?customerId=acme', engineer);
     expect(staffList.body.tickets.find((t: { ticketId: string }) => t.ticketId === id)).toMatchObject({ assigneeId: 'eng-grace' });
 
+    // What the customer is told by e-mail or webhook is what its key reads; the assignee is told everything.
+    const notices = await ll.db.pool.query<{ role: string; event_type: string; subject: string; body: unknown }>(
+      'SELECT role, event_type, subject, body FROM notifications WHERE ticket_id = $1 ORDER BY id',
+      [id],
+    );
+    const toCustomer = notices.rows.filter((r) => r.role === 'customer');
+    expect(toCustomer.map((r) => r.event_type)).toEqual(expect.arrayContaining(['reclassified', 'resolved']));
+    expect(leaks(toCustomer, ['eng-grace'])).toEqual([]);
+    expect(toCustomer.find((r) => r.event_type === 'reclassified')!.subject).toMatch(/severity p2 → p3$/);
+    expect(JSON.stringify(notices.rows.filter((r) => r.role === 'assignee'))).toContain(SECRET.reclassify);
+
     // A rejection: its reason's text is the customer's, the staff note is not.
     const second = await post('/v1/tickets', { ...isode, severity: 'p2' }, acme);
     await post(`/v1/tickets/${second.body.ticketId}/reject`, { reasonId: 'duplicate', note: SECRET.reject }, engineer);
