@@ -19,7 +19,13 @@ export function refuseIf(refusal: Refusal | undefined): void {
   if (refusal) refuse(refusal);
 }
 
-/** The failure type a local activity's error carries (the `cause` of an ActivityFailure). */
+/**
+ * The application failure behind an activity's error: the `cause` of an ActivityFailure (a regular
+ * activity), or the ApplicationFailure itself (how the SDK hands a local activity's failure over).
+ */
 export function failureCause(err: unknown): { type?: string; message?: string } | undefined {
-  return (err as { cause?: { type?: string; message?: string } }).cause;
+  const e = err as { type?: unknown; message?: string; cause?: { type?: unknown; message?: string } } | undefined;
+  if (e?.cause && typeof e.cause.type === 'string') return e.cause as { type: string; message?: string };
+  if (e && typeof e.type === 'string') return e as { type: string; message?: string };
+  return undefined;
 }
