@@ -7,7 +7,7 @@ import {
   ProductRequestSchema,
   StartLifecycleRequestSchema,
 } from '../schemas';
-import { authErrors, body, json, problem, secured } from './shared';
+import { body, errors, json, secured } from './shared';
 const version = z.object({ product: z.string(), major: z.string() });
 
 const commands: Record<keyof typeof lifecycleCommandSchemas, string> = {
@@ -38,9 +38,10 @@ function registerProductPaths(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'Changed' },
       201: { description: 'Registered' },
-      400: problem('Invalid product, naming the field'),
-      409: problem('Its versions run under another policy'),
-      ...authErrors,
+      ...errors('role', {
+        400: 'Invalid product, naming the field (a link must be http or https)',
+        409: 'Its versions run under another policy or zone, or another product has its name',
+      }),
     },
   });
   registry.registerPath({
@@ -49,7 +50,7 @@ function registerProductPaths(registry: OpenAPIRegistry): void {
     summary: 'Products with their major versions and phases',
     tags: ['lifecycle'],
     security: secured,
-    responses: { 200: { description: 'Products' }, ...authErrors },
+    responses: { 200: { description: 'Products' }, ...errors('anyKey') },
   });
 }
 
@@ -69,10 +70,11 @@ function registerVersionPaths(registry: OpenAPIRegistry): void {
         'Started but not registered yet: read it at the Location',
         z.object({ workflowId: z.string(), product: z.string(), major: z.string(), registered: z.literal(false) }),
       ),
-      400: problem('Invalid dates, naming the field'),
-      404: problem('No such product'),
-      409: problem('The version already has a lifecycle, or End of Sales is less than six months away (earliestAllowed)'),
-      ...authErrors,
+      ...errors('role', {
+        400: 'Invalid dates, naming the field',
+        404: 'No such product',
+        409: 'The version already has a lifecycle, or End of Sales is less than six months away (earliestAllowed)',
+      }),
     },
   });
   registry.registerPath({
@@ -83,7 +85,7 @@ function registerVersionPaths(registry: OpenAPIRegistry): void {
     tags: ['lifecycle'],
     security: secured,
     request: { params: version },
-    responses: { 200: json('The lifecycle', LifecycleStateSchema), 404: problem('No such lifecycle'), ...authErrors },
+    responses: { 200: json('The lifecycle', LifecycleStateSchema), ...errors('anyKey', { 404: 'No such lifecycle' }) },
   });
   registry.registerPath({
     method: 'get',
@@ -92,7 +94,7 @@ function registerVersionPaths(registry: OpenAPIRegistry): void {
     tags: ['lifecycle'],
     security: secured,
     request: { params: version },
-    responses: { 200: { description: 'Events in order' }, 404: problem('No such lifecycle'), ...authErrors },
+    responses: { 200: { description: 'Events in order' }, ...errors('role', { 404: 'No such lifecycle' }) },
   });
   for (const [name, summary] of Object.entries(commands) as Array<[keyof typeof lifecycleCommandSchemas, string]>) {
     registry.registerPath({
@@ -104,10 +106,11 @@ function registerVersionPaths(registry: OpenAPIRegistry): void {
       request: { params: version, ...body(lifecycleCommandSchemas[name]) },
       responses: {
         200: json('The lifecycle after the change', LifecycleStateSchema),
-        400: problem('Invalid body, naming the field'),
-        404: problem('No such lifecycle'),
-        409: problem('Refused by the lifecycle, with the reason (and earliestAllowed for a date too close)'),
-        ...authErrors,
+        ...errors('role', {
+          400: 'Invalid body, naming the field',
+          404: 'No such lifecycle',
+          409: 'Refused by the lifecycle, with the reason (and earliestAllowed for a date too close)',
+        }),
       },
     });
   }
@@ -124,9 +127,7 @@ function registerLicencePaths(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'Changed' },
       201: { description: 'Recorded' },
-      400: problem('Invalid licence'),
-      404: problem('No such product'),
-      ...authErrors,
+      ...errors('role', { 400: 'Invalid licence', 404: 'No such product' }),
     },
   });
   registry.registerPath({
@@ -136,6 +137,6 @@ function registerLicencePaths(registry: OpenAPIRegistry): void {
     tags: ['lifecycle'],
     security: secured,
     request: { query: z.object({ product: z.string().optional(), version: z.string().optional() }) },
-    responses: { 200: { description: 'Licences' }, ...authErrors },
+    responses: { 200: { description: 'Licences' }, ...errors('role') },
   });
 }

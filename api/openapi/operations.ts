@@ -1,29 +1,46 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
 import { CreateApiKeyRequestSchema, CreatedApiKeySchema, ApiKeyIdParamSchema, ReadinessSchema } from '../schemas';
-import { authErrors, body, json, problem, secured } from './shared';
+import { body, errors, json, secured } from './shared';
 
-/** Liveness, readiness and metrics (api/app.ts), without a key. */
+/** Liveness: the process answers; it checks nothing else (readiness does). */
+const HealthSchema = z
+  .object({ status: z.literal('up') })
+  .strict()
+  .openapi('Health');
+
+/** Liveness, readiness, metrics and this document (api/app.ts), without a key. */
 export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/healthz',
     summary: 'Liveness: the process is up',
     tags: ['operations'],
-    responses: { 200: json('Up', ReadinessSchema.pick({ status: true })) },
+    responses: { 200: json('Up', HealthSchema), ...errors('operations') },
   });
   registry.registerPath({
     method: 'get',
     path: '/readyz',
     summary: 'Readiness: Temporal and PostgreSQL are reachable',
     tags: ['operations'],
-    responses: { 200: json('Ready', ReadinessSchema), 503: json('Not ready', ReadinessSchema) },
+    responses: { 200: json('Ready', ReadinessSchema), ...errors('operations'), 503: json('Not ready', ReadinessSchema) },
   });
   registry.registerPath({
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics',
     tags: ['operations'],
-    responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    responses: {
+      200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+      ...errors('operations'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI 3.1 document (browsable at /docs)',
+    tags: ['operations'],
+    responses: { 200: json('The document', z.object({ openapi: z.string() }).passthrough()), ...errors('operations') },
   });
 }
 
@@ -36,7 +53,7 @@ export function registerAdministrationPaths(registry: OpenAPIRegistry): void {
     tags: ['administration'],
     security: secured,
     request: body(CreateApiKeyRequestSchema),
-    responses: { 201: json('Created; the key is shown only now', CreatedApiKeySchema), 400: problem('Invalid body'), ...authErrors },
+    responses: { 201: json('Created; the key is shown only now', CreatedApiKeySchema), ...errors('role', { 400: 'Invalid body' }) },
   });
   registry.registerPath({
     method: 'delete',
@@ -45,6 +62,6 @@ export function registerAdministrationPaths(registry: OpenAPIRegistry): void {
     tags: ['administration'],
     security: secured,
     request: { params: ApiKeyIdParamSchema },
-    responses: { 204: { description: 'Revoked' }, ...authErrors, 404: problem('No such active key') },
+    responses: { 204: { description: 'Revoked' }, ...errors('role', { 404: 'No such active key' }) },
   });
 }

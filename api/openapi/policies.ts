@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { LifecyclePreviewRequestSchema, LifecyclePreviewSchema, SlaPreviewRequestSchema, SlaPreviewSchema } from '../schemas';
-import { authErrors, body, json, problem, secured } from './shared';
+import { body, errors, json, secured } from './shared';
 
 /** The previews and the catalog (api/routes/policies.ts). */
 export function registerPolicyPaths(registry: OpenAPIRegistry): void {
@@ -11,7 +11,7 @@ export function registerPolicyPaths(registry: OpenAPIRegistry): void {
     tags: ['policies'],
     security: secured,
     request: body(SlaPreviewRequestSchema),
-    responses: { 200: json('Targets as UTC instants', SlaPreviewSchema), 400: problem('Invalid input, naming the field'), ...authErrors },
+    responses: { 200: json('Targets as UTC instants', SlaPreviewSchema), ...errors('anyKey', { 400: 'Invalid input, naming the field' }) },
   });
   registry.registerPath({
     method: 'post',
@@ -22,8 +22,7 @@ export function registerPolicyPaths(registry: OpenAPIRegistry): void {
     request: body(LifecyclePreviewRequestSchema),
     responses: {
       200: json('Milestones (YYYY-MM-DD)', LifecyclePreviewSchema),
-      400: problem('Invalid input, naming the field'),
-      ...authErrors,
+      ...errors('anyKey', { 400: 'Invalid input, naming the field' }),
     },
   });
   registry.registerPath({
@@ -32,6 +31,6 @@ export function registerPolicyPaths(registry: OpenAPIRegistry): void {
     summary: 'The catalog: policies with their plans, severities and products',
     tags: ['policies'],
     security: secured,
-    responses: { 200: { description: 'The catalog' }, ...authErrors },
+    responses: { 200: { description: 'The catalog' }, ...errors('anyKey') },
   });
 }

@@ -1,15 +1,16 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ProblemSchema } from '../schemas';
 import { PublishedCycleV0Schema, PublishedProductResponseSchema, PublishedReleaseResponseSchema } from '../schemas/published';
+import { errors } from './shared';
 
 /** The four public paths of the published dates (api/routes/published.ts), without security. */
 export function registerPublishedPaths(registry: OpenAPIRegistry): void {
   const product = z.object({ product: z.string().openapi({ description: "The product's id (lower case).", example: 'vipnet-client' }) });
-  const notFound = { description: 'No such product (or release)', content: { 'application/problem+json': { schema: ProblemSchema } } };
+  const failures = errors('public', { 404: 'No such product (or release)' });
   const headers = z.object({
     'Cache-Control': z.string().openapi({ example: 'public, max-age=300' }),
     'Access-Control-Allow-Origin': z.string().openapi({ example: '*' }),
+    'Cross-Origin-Resource-Policy': z.string().openapi({ example: 'cross-origin' }),
   });
   const ok = (description: string, type: string, schema: z.ZodType | { type: 'string' }) => ({
     description,
@@ -28,7 +29,7 @@ export function registerPublishedPaths(registry: OpenAPIRegistry): void {
     request: { params: product },
     responses: {
       200: ok('The product and its releases, newest GA first', 'application/json', PublishedProductResponseSchema),
-      404: notFound,
+      ...failures,
     },
   });
   registry.registerPath({
@@ -38,7 +39,7 @@ export function registerPublishedPaths(registry: OpenAPIRegistry): void {
     description: 'No authentication. `latest` names the newest release, as on endoflife.date.',
     tags,
     request: { params: product.extend({ release: z.string().openapi({ example: '4' }) }) },
-    responses: { 200: ok('The release', 'application/json', PublishedReleaseResponseSchema), 404: notFound },
+    responses: { 200: ok('The release', 'application/json', PublishedReleaseResponseSchema), ...failures },
   });
   registry.registerPath({
     method: 'get',
@@ -48,7 +49,7 @@ export function registerPublishedPaths(registry: OpenAPIRegistry): void {
       'No authentication. `eol`, `support` and `discontinued` are dates when known, else booleans (`support: true` = mainstream support goes on).',
     tags,
     request: { params: product },
-    responses: { 200: ok('The cycles, newest GA first', 'application/json', z.array(PublishedCycleV0Schema)), 404: notFound },
+    responses: { 200: ok('The cycles, newest GA first', 'application/json', z.array(PublishedCycleV0Schema)), ...failures },
   });
   registry.registerPath({
     method: 'get',
@@ -58,6 +59,6 @@ export function registerPublishedPaths(registry: OpenAPIRegistry): void {
       'No authentication; subscribe to it. One all-day event per GA, EOS, EOMS and EOL date (alarm a week before) and per notice day (alarm at 09:00), each with a stable UID.',
     tags,
     request: { params: product },
-    responses: { 200: ok('The calendar', 'text/calendar', { type: 'string' }), 404: notFound },
+    responses: { 200: ok('The calendar', 'text/calendar', { type: 'string' }), ...failures },
   });
 }

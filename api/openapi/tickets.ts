@@ -10,7 +10,7 @@ import {
   TicketListSchema,
   TicketSchema,
 } from '../schemas';
-import { authErrors, body, json, problem, secured } from './shared';
+import { body, errors, json, secured } from './shared';
 
 /** Opening, reading and listing tickets, and every ticket command (api/routes/tickets*.ts). */
 export function registerTicketPaths(registry: OpenAPIRegistry): void {
@@ -29,9 +29,11 @@ export function registerTicketPaths(registry: OpenAPIRegistry): void {
     responses: {
       201: json('Opened', TicketSchema),
       200: json('Already opened with this Idempotency-Key', TicketSchema),
-      400: problem('Malformed JSON or a body failing validation'),
-      ...authErrors,
-      422: problem('Idempotency-Key reused with a different body'),
+      ...errors('role', {
+        400: 'Malformed JSON or a body failing validation',
+        403: 'A customer key opening a ticket for another customer',
+        422: 'Idempotency-Key reused with a different body',
+      }),
     },
   });
   registry.registerPath({
@@ -41,7 +43,7 @@ export function registerTicketPaths(registry: OpenAPIRegistry): void {
     tags: ['tickets'],
     security: secured,
     request: { params: TicketIdParamSchema },
-    responses: { 200: json('The ticket', TicketSchema), ...authErrors, 404: problem('No such ticket') },
+    responses: { 200: json('The ticket', TicketSchema), ...errors('role', { 404: 'No such ticket' }) },
   });
   registry.registerPath({
     method: 'get',
@@ -50,7 +52,7 @@ export function registerTicketPaths(registry: OpenAPIRegistry): void {
     tags: ['tickets'],
     security: secured,
     request: { params: TicketIdParamSchema },
-    responses: { 200: json('The events', TicketEventListSchema), ...authErrors, 404: problem('No such ticket') },
+    responses: { 200: json('The events', TicketEventListSchema), ...errors('role', { 404: 'No such ticket' }) },
   });
   registerTicketCommandPaths(registry);
   registry.registerPath({
@@ -61,7 +63,7 @@ export function registerTicketPaths(registry: OpenAPIRegistry): void {
     tags: ['tickets'],
     security: secured,
     request: { query: TicketListQuerySchema },
-    responses: { 200: json('A page of tickets', TicketListSchema), 400: problem('Invalid filter or cursor'), ...authErrors },
+    responses: { 200: json('A page of tickets', TicketListSchema), ...errors('role', { 400: 'Invalid filter or cursor' }) },
   });
 }
 
@@ -98,10 +100,11 @@ function registerTicketCommandPaths(registry: OpenAPIRegistry): void {
       request: { params: TicketIdParamSchema, ...body(schema) },
       responses: {
         200: json('The ticket after the command', TicketSchema),
-        400: problem('Invalid body'),
-        ...authErrors,
-        404: problem("No such ticket (or not the customer's)"),
-        409: problem("Not allowed in the ticket's current state"),
+        ...errors('role', {
+          400: 'Invalid body',
+          404: "No such ticket (or not the customer's)",
+          409: "Not allowed in the ticket's current state",
+        }),
       },
     });
   }
