@@ -84,7 +84,7 @@ function existing(file: string, source: BinarySource): ResolvedBinary {
 }
 
 /** Moves a finished build into the cache in one step, so a half-built tool is never picked up. */
-async function publish(buildDir: string, targetDir: string): Promise<void> {
+export async function publish(buildDir: string, targetDir: string): Promise<void> {
   await mkdir(path.dirname(targetDir), { recursive: true });
   try {
     await rename(buildDir, targetDir);

@@ -1,6 +1,7 @@
 /**
  * `npm test`: does all its own set-up on a fresh clone, then runs every jest suite.
- *   1. resolves (building on first run) the Temporal time-skipping test server and dev server;
+ *   1. resolves (building on first run) the Temporal time-skipping test server and dev server, and
+ *      the schemathesis CLI the fuzz test runs (scripts/schemathesis.ts);
  *   2. starts an embedded PostgreSQL in a temporary directory (or uses TEST_DATABASE_URL);
  *   3. runs jest serially with TZ=UTC, passing on any extra arguments;
  *   4. on a full run, runs the policy suites again with TZ=Asia/Tokyo: results must not depend
@@ -12,6 +13,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
+import { resolveSchemathesis } from './schemathesis';
 import { resolveTemporalCli, resolveTestServer } from './temporal-binaries';
 
 const log = (line: string) => process.stderr.write(`[lifeline:test] ${line}\n`);
@@ -22,6 +24,17 @@ async function main(): Promise<number> {
   const cli = await resolveTemporalCli();
   log(`time-skipping test server: ${testServer.path ?? 'SDK download'} (${testServer.source})`);
   log(`Temporal CLI (dev server): ${cli.path ?? 'SDK download'} (${cli.source})`);
+  // Only the fuzz test needs it: when it cannot be had, that test fails with the reason and the others run.
+  const schemathesis = await resolveSchemathesis().then(
+    (resolved) => {
+      log(`schemathesis: ${resolved.path} (${resolved.source})`);
+      return { SCHEMATHESIS_PATH: resolved.path };
+    },
+    (err: Error) => {
+      log(`schemathesis unavailable, the fuzz test will fail: ${err.message}`);
+      return { LIFELINE_SCHEMATHESIS_UNAVAILABLE: err.message };
+    },
+  );
 
   let pg: EmbeddedPostgresHandle | undefined;
   let pgDir: string | undefined;
@@ -51,6 +64,7 @@ async function main(): Promise<number> {
           LIFELINE_TEST_DATABASE_URL: adminUrl,
           ...(testServer.path ? { TEMPORAL_TEST_SERVER_PATH: testServer.path } : {}),
           ...(cli.path ? { TEMPORAL_CLI_PATH: cli.path } : {}),
+          ...schemathesis,
           ...env,
         },
       });
