@@ -1,5 +1,7 @@
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { config, publicBaseUrl, type Config } from '../common/config';
 import { allow, ApiKeyStore, authenticate } from './auth';
 import { inputGuard } from './input-guard';
 import { createMetrics } from './metrics';
@@ -8,6 +10,7 @@ import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { policyRoutes } from './routes/policies';
+import { rateLimiters, type RateLimitSettings } from './rate-limits';
 import { publishedRoutes } from './routes/published';
 import { ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
@@ -15,8 +18,32 @@ import { ticketRoutes } from './routes/tickets';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
 import { parse } from './validate';
 
+/** How the API meets the outside: its public base URL, which proxies it believes, its rate limits. */
+export interface HttpSettings {
+  /** The base of every link the API publishes (never the request's Host or X-Forwarded-Proto). */
+  publicBaseUrl: string;
+  /** Express's `trust proxy`: false (the socket's peer is the client), a hop count, or the proxies. */
+  trustProxy: false | number | string[];
+  rateLimits: RateLimitSettings;
+}
+
+export function httpSettings(cfg: Config): HttpSettings {
+  return {
+    publicBaseUrl: publicBaseUrl(cfg),
+    trustProxy: cfg.TRUST_PROXY,
+    rateLimits: {
+      windowSeconds: cfg.RATE_LIMIT_WINDOW_SECONDS,
+      perAddress: cfg.RATE_LIMIT_PER_ADDRESS,
+      perKey: cfg.RATE_LIMIT_PER_KEY,
+      authFailures: cfg.RATE_LIMIT_AUTH_FAILURES,
+    },
+  };
+}
+
 export interface AppDependencies extends RouteDeps {
   version?: string;
+  /** Defaults to the process's configuration. */
+  http?: HttpSettings;
 }
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 3_000): Promise<{ ok: boolean; detail?: string }> {
@@ -36,24 +63,49 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 3_000): Promise<
   }
 }
 
+// Scripts only from files (the CSP allows no inline script); no validator badge (it would send the document's URL away).
 const docsPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lifeline API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' });</script>
+<script src="/docs/lifeline-init.js"></script>
 </body></html>`;
+const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', validatorUrl: null });\n`;
+
+/**
+ * Security headers (helmet's defaults: CSP with scripts from this origin only, nosniff, frame and
+ * referrer policies, …). Over plain HTTP (no https public base URL) neither HSTS nor
+ * upgrade-insecure-requests, which would break the docs page on http://127.0.0.1.
+ */
+function securityHeaders(publicBase: string): RequestHandler {
+  const https = publicBase.startsWith('https:');
+  return helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+    strictTransportSecurity: https,
+  });
+}
+
+/** Authenticated answers are never stored by a cache: they depend on the key and change under it. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
-export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }: AppDependencies): Express {
+export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', http = httpSettings(config()) }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', http.trustProxy);
   const metrics = createMetrics({ unresolvedWriteFailures: () => unresolvedWriteFailures(pool) });
   const keys = new ApiKeyStore(pool);
   const openApiDocument = buildOpenApiDocument(version);
+  const limits = rateLimiters(http.rateLimits, logger);
 
+  // Order: metrics see every answer (429s too), every answer has the security headers, then the per-address limit.
   app.use(metrics.middleware);
+  app.use(securityHeaders(http.publicBaseUrl));
+  app.use(limits.perAddress);
   app.use(inputGuard()); // paths, queries and bodies PostgreSQL cannot store, before any route (api/input-guard.ts)
 
   app.get('/healthz', (_req, res) => {
@@ -76,10 +128,17 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   app.get(['/docs', '/docs/'], (_req, res) => {
     res.type('html').send(docsPage);
   });
+  app.get('/docs/lifeline-init.js', (_req, res) => {
+    res.type('text/javascript').send(docsInit);
+  });
   app.use('/docs', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
 
   const v1 = express.Router();
+  v1.use(noStore);
+  v1.use(limits.authFailureGate);
   v1.use(authenticate(keys));
+  v1.use(limits.countAuthFailure);
+  v1.use(limits.perKey);
   // Bodies are parsed only for authenticated callers.
   v1.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   v1.use((req, _res, next) => {
@@ -106,7 +165,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0' }
   });
   app.use('/v1', v1);
 
-  app.use(publishedRoutes(routeDeps));
+  app.use(publishedRoutes(routeDeps, http.publicBaseUrl));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

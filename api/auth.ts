@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { DEV_ADMIN_API_KEY, type Config } from '../common/config';
 import type { Actor } from '../workflows/contract';
 import { problems } from './problem';
 
@@ -55,13 +56,26 @@ export class ApiKeyStore {
     return { key, principal: { keyId: id, name: input.name, role: input.role, customerId: input.customerId } };
   }
 
-  /** Makes sure a configured bootstrap admin key works (stored hashed, like any other key). */
-  async ensureAdminKey(key: string, name = 'bootstrap admin (LIFELINE_ADMIN_API_KEY)'): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO api_keys (id, key_hash, name, role) VALUES ($1, $2, $3, 'admin')
-       ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL`,
+  /**
+   * Makes sure a configured bootstrap admin key exists (stored hashed, like any other key). A key
+   * that was revoked stays revoked: 'revoked' tells the caller, which should say so.
+   */
+  async ensureAdminKey(key: string, name = 'bootstrap admin (LIFELINE_ADMIN_API_KEY)'): Promise<'created' | 'exists' | 'revoked'> {
+    const inserted = await this.pool.query(
+      `INSERT INTO api_keys (id, key_hash, name, role) VALUES ($1, $2, $3, 'admin') ON CONFLICT (key_hash) DO NOTHING`,
       [randomUUID(), hashApiKey(key), name],
     );
+    if ((inserted.rowCount ?? 0) > 0) return 'created';
+    const { rows } = await this.pool.query<{ revoked: boolean }>(
+      'SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1',
+      [hashApiKey(key)],
+    );
+    return rows[0]?.revoked ? 'revoked' : 'exists';
+  }
+
+  /** The id of a key if it is present and not revoked. */
+  async activeId(key: string): Promise<string | undefined> {
+    return (await this.find(key))?.keyId;
   }
 
   async find(key: string): Promise<Principal | undefined> {
@@ -86,6 +100,38 @@ function presentedKey(req: Request): string | undefined {
     return match?.[1];
   }
   return req.get('x-api-key') ?? undefined;
+}
+
+/**
+ * The admin key `npm run dev` ensures: LIFELINE_ADMIN_API_KEY, else the well-known development key,
+ * but that one only in the embedded PostgreSQL `npm run dev` started itself (never in a database
+ * DATABASE_URL names, which production may share). Throws when told to put the development key elsewhere.
+ */
+export function devBootstrapKey(cfg: Pick<Config, 'NODE_ENV' | 'LIFELINE_ADMIN_API_KEY'>, embeddedDatabase: boolean): string | undefined {
+  if (cfg.LIFELINE_ADMIN_API_KEY === DEV_ADMIN_API_KEY && !embeddedDatabase) {
+    throw new Error(
+      `LIFELINE_ADMIN_API_KEY is the well-known development key (${DEV_ADMIN_API_KEY}), which is only ever put into the embedded database npm run dev starts; choose a key of your own for the database DATABASE_URL names`,
+    );
+  }
+  if (cfg.LIFELINE_ADMIN_API_KEY) return cfg.LIFELINE_ADMIN_API_KEY;
+  return embeddedDatabase && cfg.NODE_ENV !== 'production' ? DEV_ADMIN_API_KEY : undefined;
+}
+
+/**
+ * Why a production process must not start, or undefined: the development admin key configured
+ * (the configuration refuses that too) or present and active in the database.
+ */
+export async function devKeyRefusal(cfg: Pick<Config, 'NODE_ENV' | 'LIFELINE_ADMIN_API_KEY'>, pool: Pool): Promise<string | undefined> {
+  if (cfg.NODE_ENV !== 'production') return undefined;
+  if (cfg.LIFELINE_ADMIN_API_KEY === DEV_ADMIN_API_KEY) {
+    return `LIFELINE_ADMIN_API_KEY is the well-known development key (${DEV_ADMIN_API_KEY}); refusing to run in production`;
+  }
+  const id = await new ApiKeyStore(pool).activeId(DEV_ADMIN_API_KEY);
+  if (!id) return undefined;
+  return (
+    `the well-known development admin key (${DEV_ADMIN_API_KEY}) is active in this database (api_keys id ${id}); ` +
+    `refusing to run in production. Revoke it (UPDATE api_keys SET revoked_at = now() WHERE id = '${id}') and start again`
+  );
 }
 
 /** Requires a valid API key (`Authorization: Bearer <key>` or `X-API-Key`). */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -15,6 +16,71 @@ const port = z.coerce
   .int('expected a whole number')
   .min(0, 'expected a port between 0 and 65535')
   .max(65535, 'expected a port between 0 and 65535');
+
+/** A request count per rate-limit window; 0 switches that limit off. */
+const limit = z.coerce
+  .number({ message: 'expected a whole number of requests (0 switches the limit off)' })
+  .int('expected a whole number of requests (0 switches the limit off)')
+  .min(0, 'expected 0 (off) or more requests');
+
+/** The development admin key `npm run dev` puts into its own embedded database, and nowhere else. */
+export const DEV_ADMIN_API_KEY = 'lifeline-dev-admin-key';
+
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (entry: string) => {
+  if (proxyNames.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+};
+
+/**
+ * Which proxies' X-Forwarded-* headers to believe (Express's `trust proxy`): none by default; a
+ * hop count, or the proxies' addresses, subnets and names. `true` (every proxy) is refused: any
+ * client could then choose its own address and escape the per-address limits.
+ */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((v, ctx): false | number | string[] => {
+    const value = v?.trim().toLowerCase();
+    if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((e) => e.trim());
+    if (value === 'true' || entries.some((e) => !isProxyAddress(e))) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'expected false, a hop count (1, 2, …) or the proxies: addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal, comma-separated (never true: every client could choose its address)',
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+/** The public base URL of the API: http(s), no query or fragment; kept without a trailing slash. */
+const baseUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    let url: URL;
+    try {
+      url = new URL(v.trim());
+    } catch {
+      url = new URL('invalid:');
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || !url.host || url.search || url.hash || url.username || url.password) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected an http(s) URL without query, fragment or credentials, e.g. https://lifeline.example.com',
+      });
+      return z.NEVER;
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  });
 
 const optionalString = z
   .string()
@@ -47,6 +113,16 @@ export const configSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     LIFELINE_DATA_DIR: z.string().min(1).default('.data'),
     LIFELINE_ADMIN_API_KEY: z.string().min(16, 'expected an API key of at least 16 characters').optional(),
+    /** Where clients reach the API: the base of the links in the published feed (never the request's Host). */
+    PUBLIC_BASE_URL: baseUrl,
+    TRUST_PROXY: trustProxy,
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** Requests per window from one client address, on every route. */
+    RATE_LIMIT_PER_ADDRESS: limit.default(600),
+    /** Requests per window with one API key. */
+    RATE_LIMIT_PER_KEY: limit.default(300),
+    /** Refused API keys (401) per window from one client address; past it, that address is refused every key until the window ends. */
+    RATE_LIMIT_AUTH_FAILURES: limit.default(20),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
@@ -60,6 +136,13 @@ export const configSchema = z
     WEBHOOK_SECRET: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.NODE_ENV === 'production' && cfg.LIFELINE_ADMIN_API_KEY === DEV_ADMIN_API_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LIFELINE_ADMIN_API_KEY'],
+        message: `is the well-known development key (${DEV_ADMIN_API_KEY}); a production start needs a secret of its own (e.g. openssl rand -hex 32)`,
+      });
+    }
     const certPair = [cfg.TEMPORAL_TLS_CLIENT_CERT_PATH, cfg.TEMPORAL_TLS_CLIENT_KEY_PATH];
     if (certPair.filter(Boolean).length === 1) {
       ctx.addIssue({
@@ -71,6 +154,13 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The public base URL: PUBLIC_BASE_URL, else where this process listens (loopback for a wildcard HOST). */
+export function publicBaseUrl(cfg: Pick<Config, 'PUBLIC_BASE_URL' | 'HOST' | 'PORT'>): string {
+  if (cfg.PUBLIC_BASE_URL) return cfg.PUBLIC_BASE_URL;
+  const host = cfg.HOST === '0.0.0.0' || cfg.HOST === '::' ? '127.0.0.1' : cfg.HOST;
+  return `http://${isIP(host) === 6 ? `[${host}]` : host}:${cfg.PORT}`;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: Array<{ variable: string; expected: string }>) {

@@ -13,9 +13,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSmtpMailer } from '../common/mailer';
-import { ApiKeyStore } from '../api/auth';
-import { createApp } from '../api/app';
-import { configOrExit } from '../common/config';
+import { ApiKeyStore, devBootstrapKey } from '../api/auth';
+import { createApp, httpSettings } from '../api/app';
+import { configOrExit, DEV_ADMIN_API_KEY } from '../common/config';
 import { createPool, type Pool } from '../common/db';
 import { createLogger } from '../common/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
@@ -23,9 +23,6 @@ import { migrate } from '../db/migrate';
 import { createLifelineWorker } from '../worker/worker';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { startDevServer } from './temporal-servers';
-
-// Development only: a known admin key so the first curl works. Never used when NODE_ENV=production.
-const DEV_ADMIN_KEY = 'lifeline-dev-admin-key';
 
 type Config = ReturnType<typeof configOrExit>;
 type Stops = Array<() => Promise<unknown>>;
@@ -55,9 +52,15 @@ async function startTemporal(cfg: Config, dataDir: string, stops: Stops, logger:
   return { devServer: env !== undefined, connectionOptions, client: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }) };
 }
 
-/** Embedded PostgreSQL (unless DATABASE_URL names one), migrated, with the admin key. */
+/**
+ * Embedded PostgreSQL (unless DATABASE_URL names one), migrated, with the admin key: the
+ * development key (so the first curl works) only in the embedded database started here, never in
+ * one DATABASE_URL names; there only LIFELINE_ADMIN_API_KEY, when set.
+ */
 async function startDatabase(cfg: Config, dataDir: string, stops: Stops) {
   let databaseUrl = cfg.DATABASE_URL;
+  const embedded = !databaseUrl;
+  const adminKey = devBootstrapKey(cfg, embedded);
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL on 127.0.0.1:${cfg.DEV_POSTGRES_PORT} (data in ${path.join(dataDir, 'postgres')})`);
     const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
@@ -71,8 +74,14 @@ async function startDatabase(cfg: Config, dataDir: string, stops: Stops) {
   stops.push(() => pool.end());
   const migrations = await migrate(pool);
   if (migrations.applied.length) say(`applied migrations: ${migrations.applied.join(', ')}`);
-  const adminKey = cfg.LIFELINE_ADMIN_API_KEY ?? (cfg.NODE_ENV === 'production' ? undefined : DEV_ADMIN_KEY);
-  if (adminKey) await new ApiKeyStore(pool).ensureAdminKey(adminKey);
+  if (!adminKey) {
+    say('no admin key written: DATABASE_URL names a database of your own; set LIFELINE_ADMIN_API_KEY to bootstrap one there');
+    return { pool, adminKey };
+  }
+  if ((await new ApiKeyStore(pool).ensureAdminKey(adminKey)) === 'revoked') {
+    say('the admin key was revoked in this database and stays revoked; set LIFELINE_ADMIN_API_KEY to a new key');
+    return { pool, adminKey: undefined };
+  }
   return { pool, adminKey };
 }
 
@@ -111,8 +120,8 @@ function printWelcome(cfg: Config, devServer: boolean, adminKey: string | undefi
   say('Lifeline is running:');
   say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz)`);
   say(`  Temporal UI  ${ui}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`);
-  if (adminKey === DEV_ADMIN_KEY)
-    say(`  admin key    ${DEV_ADMIN_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
+  if (adminKey === DEV_ADMIN_API_KEY)
+    say(`  admin key    ${DEV_ADMIN_API_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
   say(`try: curl -s -X POST ${api}/v1/tickets -H 'Authorization: Bearer ${adminKey ?? '<key>'}' -H 'Content-Type: application/json' \\`);
   say(
     `       -d '{"customerId":"acme","policyId":"isode","plan":"gold","severity":"p1","title":"Mail relay down","description":"No mail since 09:10"}'`,
@@ -162,7 +171,7 @@ async function main(): Promise<void> {
       logger.error({ err: err.message }, 'worker failed');
       void stopAll(1);
     });
-    const app = createApp({ client: temporal.client, pool, taskQueue: cfg.TEMPORAL_TASK_QUEUE, logger });
+    const app = createApp({ client: temporal.client, pool, taskQueue: cfg.TEMPORAL_TASK_QUEUE, logger, http: httpSettings(cfg) });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.PORT, cfg.HOST, () => resolve(s)).on('error', reject);
     });

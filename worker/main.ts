@@ -8,6 +8,7 @@ import { createPool } from '../common/db';
 import { createLogger } from '../common/logger';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
+import { devKeyRefusal } from '../api/auth';
 import { createLifelineWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -22,6 +23,13 @@ async function main(): Promise<void> {
   const pool = createPool(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_MAX });
   const migrations = await migrate(pool);
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
+  // A production worker runs only where the development admin key cannot open the API.
+  const refusal = await devKeyRefusal(cfg, pool);
+  if (refusal) {
+    await pool.end();
+    process.stderr.write(`worker refused to start: ${refusal}\n`);
+    process.exit(78);
+  }
 
   const client = await Connection.connect(temporalConnectionOptions(cfg));
   await ensureSearchAttributes(client, cfg.TEMPORAL_NAMESPACE, logger).catch((err: Error) =>

@@ -25,10 +25,20 @@ export async function productOf({ pool }: RouteDeps, product: string): Promise<P
   return row;
 }
 
-/** The product body's policy and zone, checked against the catalog and the zone database. */
+/** Whether a product link is a web page: http(s) with a host (never javascript:, data:, file:, …). */
+export function isWebLink(link: string): boolean {
+  try {
+    const url = new URL(link);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The product body's policy, zone and link, checked against the catalog, the zone database and the web schemes. */
 function productIssues(b: unknown): Array<{ pointer: string; detail: string }> {
   const issues: Array<{ pointer: string; detail: string }> = [];
-  const v = b as { policyId?: unknown; zone?: unknown };
+  const v = (b ?? {}) as { policyId?: unknown; zone?: unknown; link?: unknown };
   if (typeof v.policyId === 'string') {
     try {
       policyById(v.policyId);
@@ -37,6 +47,7 @@ function productIssues(b: unknown): Array<{ pointer: string; detail: string }> {
     }
   }
   if (typeof v.zone === 'string' && !isValidZone(v.zone)) issues.push({ pointer: '/zone', detail: `unknown time zone "${v.zone}"` });
+  if (typeof v.link === 'string' && !isWebLink(v.link)) issues.push({ pointer: '/link', detail: 'expected an http:// or https:// URL' });
   return issues;
 }
 

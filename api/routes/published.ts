@@ -12,19 +12,20 @@ import type { RouteDeps } from './deps';
 import { calendar } from './published-calendar';
 import { cycleV0, loadProduct, releaseJson } from './published-releases';
 
-/** Public reads: anyone may cache them for five minutes and read them from any origin. */
+/** Public reads: anyone may cache them for five minutes and read them from any origin (CORS and CORP). */
 function publicHeaders(res: Response): void {
-  res.set({ 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' });
+  res.set({ 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' });
 }
 
-const baseUrl = (req: Request) => `${req.protocol}://${req.get('host')}`;
 const param = (req: Request, name: string) => String(req.params[name]);
 
+/** A product's own link, if it is http(s): the API accepts no other, and a row stored before it checked is not published. */
+const webLink = (link: string | null) => (link && /^https?:\/\//i.test(link) ? link : null);
+
 /** GET /api/v1/products/{product}: the endoflife.date v1 product with its releases. */
-async function productV1({ pool }: Pick<RouteDeps, 'pool'>, req: Request, res: Response): Promise<void> {
+async function productV1({ pool }: Pick<RouteDeps, 'pool'>, base: string, req: Request, res: Response): Promise<void> {
   publicHeaders(res);
   const { product, versions } = await loadProduct(pool, param(req, 'product'));
-  const base = baseUrl(req);
   const modified = Math.max(product.updated_at.getTime(), ...versions.map((v) => v.row.updated_at.getTime()));
   res.json({
     schema_version: SCHEMA_VERSION,
@@ -40,7 +41,7 @@ async function productV1({ pool }: Pick<RouteDeps, 'pool'>, req: Request, res: R
       identifiers: [],
       // Each label names the phase before that milestone (endoflife.date's column labels).
       labels: { eoas: 'Mainstream Support', discontinued: 'End of Sales', eol: 'Extended Support', eoes: null },
-      links: { icon: null, html: product.link ?? `${base}/api/v1/products/${product.product}`, releasePolicy: null },
+      links: { icon: null, html: webLink(product.link) ?? `${base}/api/v1/products/${product.product}`, releasePolicy: null },
       releases: versions.map(releaseJson),
       lifeline: { policyId: product.policy_id, zone: product.zone, calendar: `${base}/api/v1/products/${product.product}/calendar.ics` },
     },
@@ -62,9 +63,13 @@ async function releaseV1({ pool }: Pick<RouteDeps, 'pool'>, req: Request, res: R
   } satisfies PublishedReleaseResponse);
 }
 
-export function publishedRoutes(deps: Pick<RouteDeps, 'pool'>): Router {
+/**
+ * The published routes. Their links start with `publicBase`, the configured public base URL, never
+ * with the request's Host or X-Forwarded-Proto: a cache would keep a link any client chose.
+ */
+export function publishedRoutes(deps: Pick<RouteDeps, 'pool'>, publicBase: string): Router {
   const router = Router();
-  router.get('/api/v1/products/:product', (req, res) => productV1(deps, req, res));
+  router.get('/api/v1/products/:product', (req, res) => productV1(deps, publicBase, req, res));
   router.get('/api/v1/products/:product/releases/:release', (req, res) => releaseV1(deps, req, res));
   router.get('/api/v1/products/:product/calendar.ics', async (req, res) => {
     publicHeaders(res);
@@ -72,7 +77,7 @@ export function publishedRoutes(deps: Pick<RouteDeps, 'pool'>): Router {
     res
       .type('text/calendar; charset=utf-8')
       .set('Content-Disposition', `inline; filename="${product.product}.ics"`)
-      .send(calendar(product, versions, baseUrl(req), new Date()));
+      .send(calendar(product, versions, publicBase, new Date()));
   });
   router.get('/api/:product.json', async (req, res) => {
     publicHeaders(res);

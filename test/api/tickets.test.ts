@@ -190,7 +190,9 @@ describe('tickets API against real Temporal and PostgreSQL', () => {
 
     const docs = await call(ll.url, 'GET', '/docs');
     expect(docs.status).toBe(200);
-    expect(docs.body).toMatch(/SwaggerUIBundle\(\{ url: '\/openapi.json'/);
+    // The page loads its initializer from a file: the CSP allows no inline script.
+    expect(docs.body).toContain('<script src="/docs/lifeline-init.js"></script>');
+    expect(await (await fetch(`${ll.url}/docs/lifeline-init.js`)).text()).toMatch(/SwaggerUIBundle\(\{ url: '\/openapi.json'/);
     const bundle = await fetch(`${ll.url}/docs/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
     await bundle.arrayBuffer();

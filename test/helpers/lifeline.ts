@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../../activities';
 import { ApiKeyStore } from '../../api/auth';
-import { createApp } from '../../api/app';
+import { createApp, type HttpSettings } from '../../api/app';
+import { rateLimitsOff } from '../../api/rate-limits';
 import { createLogger } from '../../common/logger';
 import { startTimeSkippingEnvironment } from '../../scripts/temporal-servers';
 import { createLifelineWorker } from '../../worker/worker';
@@ -24,7 +25,12 @@ export interface RunningLifeline {
 
 /** The real thing for a test file: time-skipping Temporal, a fresh database, the worker and the API over HTTP. */
 export async function startLifeline(
-  options: { activities?: Omit<ActivityDependencies, 'pool'>; worker?: Partial<WorkerOptions> } = {},
+  options: {
+    activities?: Omit<ActivityDependencies, 'pool'>;
+    worker?: Partial<WorkerOptions>;
+    /** The API's public base URL, proxies and rate limits; by default its own URL, no proxy, and no limits (tests send bursts). */
+    http?: Partial<HttpSettings>;
+  } = {},
 ): Promise<RunningLifeline> {
   const env = await startTimeSkippingEnvironment();
   const db = await createTestDatabase();
@@ -38,10 +44,12 @@ export async function startLifeline(
   });
   const running = worker.run();
   const logger = createLogger('silent');
-  const app = createApp({ client: env.client, pool: db.pool, taskQueue, logger });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  // Listening first: the app's public base URL is the URL the tests call.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const http: HttpSettings = { publicBaseUrl: url, trustProxy: false, rateLimits: rateLimitsOff, ...options.http };
+  server.on('request', createApp({ client: env.client, pool: db.pool, taskQueue, logger, http }));
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   await new ApiKeyStore(db.pool).ensureAdminKey(adminKey);
   return {
@@ -49,7 +57,7 @@ export async function startLifeline(
     db,
     worker,
     taskQueue,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     adminKey,
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));
