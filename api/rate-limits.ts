@@ -75,10 +75,11 @@ export function rateLimiters(settings: RateLimitSettings, logger: Logger): RateL
     Promise.resolve(failures.getKey(addressKey(req))).then((info) => {
       const resetAt = info?.resetTime?.getTime() ?? 0;
       if (!info || info.totalHits < settings.authFailures || resetAt <= Date.now()) return next();
-      res.set('Retry-After', String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
+      const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+      res.set('Retry-After', String(retryAfter));
       next(
         tooManyRequests(
-          `More than ${settings.authFailures} refused API keys from this address in ${settings.windowSeconds} s; every key from it is refused until then.`,
+          `${settings.authFailures} refused API keys from this address within ${settings.windowSeconds} s: every key from it is refused for ${retryAfter} s more.`,
         ),
       );
     }, next);
