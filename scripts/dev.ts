@@ -11,8 +11,6 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createSmtpMailer } from '../common/mailer';
 import { ApiKeyStore, devBootstrapKey } from '../api/auth';
 import { createApp, httpSettings } from '../api/app';
 import { configOrExit, DEV_ADMIN_API_KEY } from '../common/config';
@@ -20,7 +18,7 @@ import { createPool, type Pool } from '../common/db';
 import { createLogger } from '../common/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
-import { createLifelineWorker } from '../worker/worker';
+import { workerFromConfig } from '../worker/worker';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { startDevServer } from './temporal-servers';
 
@@ -94,17 +92,7 @@ async function startWorker(
   onFailure: (err: Error) => void,
 ) {
   const workerConnection = await NativeConnection.connect(connectionOptions);
-  const worker: Worker = await createLifelineWorker({
-    connection: workerConnection,
-    namespace: cfg.TEMPORAL_NAMESPACE,
-    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({
-      pool,
-      mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
-      notifyFrom: cfg.NOTIFY_FROM,
-      webhookSecret: cfg.WEBHOOK_SECRET,
-    }),
-  });
+  const worker: Worker = await workerFromConfig(cfg, workerConnection, pool);
   const running = worker.run();
   running.catch(onFailure);
   stops.push(async () => {

@@ -1,15 +1,13 @@
 /** The worker process: `npm run worker` (or node dist/worker/main.js in the container). */
 import { Runtime } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
-import { createActivities } from '../activities';
-import { createSmtpMailer } from '../common/mailer';
 import { configOrExit } from '../common/config';
 import { createPool } from '../common/db';
 import { createLogger } from '../common/logger';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { devKeyRefusal } from '../api/auth';
-import { createLifelineWorker } from './worker';
+import { workerFromConfig } from './worker';
 
 async function main(): Promise<void> {
   const cfg = configOrExit();
@@ -38,17 +36,7 @@ async function main(): Promise<void> {
   await client.close();
 
   const connection = await connectWorker(cfg);
-  const worker = await createLifelineWorker({
-    connection,
-    namespace: cfg.TEMPORAL_NAMESPACE,
-    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({
-      pool,
-      mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
-      notifyFrom: cfg.NOTIFY_FROM,
-      webhookSecret: cfg.WEBHOOK_SECRET,
-    }),
-  });
+  const worker = await workerFromConfig(cfg, connection, pool);
   logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');
   try {
     await worker.run();

@@ -1,5 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Activities } from '../activities';
+import { createActivities, type Activities } from '../activities';
+import type { Config } from '../common/config';
+import type { Pool } from '../common/db';
+import { createSmtpMailer } from '../common/mailer';
 
 export interface LifelineWorkerOptions {
   connection: NativeConnection;
@@ -23,5 +26,20 @@ export function createLifelineWorker(options: LifelineWorkerOptions): Promise<Wo
     // On SIGINT/SIGTERM the worker stops polling and lets in-flight activities finish this long.
     shutdownGraceTime: '30 seconds',
     ...options.overrides,
+  });
+}
+
+/** The worker as the configuration describes it: Lifeline's workflows, and activities with the configured mail and webhooks. */
+export function workerFromConfig(cfg: Config, connection: NativeConnection, pool: Pool): Promise<Worker> {
+  return createLifelineWorker({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({
+      pool,
+      mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
+      notifyFrom: cfg.NOTIFY_FROM,
+      webhookSecret: cfg.WEBHOOK_SECRET,
+    }),
   });
 }
