@@ -46,7 +46,7 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
       const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistLifecycleEvents(pool, batch));
       return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
     },
-    /** Tickets started before the SLA engine (workflows/legacy-ticket.ts) still call this. */
+    /** Tickets started before the SLA engine (workflows/legacy/ticket.ts) still call this. */
     recordTicketEvent: (event: LegacyTicketEventRecord) => recordTicketEvent(pool, event),
     deliverNotifications: (input: { ids: number[]; at: string }) => deliverNotifications(notify, input),
     /** The open tickets a policy or contract governs, in id order, a page at a time. */

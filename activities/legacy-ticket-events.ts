@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { LegacyTicketEventRecord as TicketEventRecord } from '../workflows/legacy/types';
 
 /**
- * For tickets started by the first slice (workflows/legacy-ticket.ts) only.
+ * For tickets started by the first slice (workflows/legacy/ticket.ts) only.
  * Appends one ticket event and brings the tickets read-model row up to date, in one
  * transaction. Idempotent: (workflow_id, seq) is unique, so a retried activity writes once,
  * and the read model only ever moves to a higher sequence number.

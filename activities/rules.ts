@@ -1,7 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import type { EffectiveRules, RulesStore } from '../common/rules';
-import { computeTicketTargets, phaseAt, PolicyError, PolicyInputError, supportScope, ticketRulesDigest } from '../policies/index';
+import { ticketTargets, type EffectiveRules, type RulesStore } from '../common/rules';
+
+// Pure, shared with the API's dry run of an opening; unit tests take it from here too.
+export { ticketTargets };
+import { phaseAt, PolicyError, PolicyInputError, supportScope } from '../policies/index';
 import { INVALID_TICKET_INPUT, type ComputeTargetsInput, type ComputeTargetsResult } from '../workflows/ticket/contract';
 import { type LifecycleState } from '../workflows/lifecycle/contract';
 
@@ -24,20 +27,6 @@ export async function computeTargets(rules: RulesStore, pool: Pool, input: Compu
     if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
     throw err;
   }
-}
-
-/** The deadlines and digest under these rules, pure (unit tests use it directly); entitlement needs the database. */
-export function ticketTargets(
-  effective: Pick<EffectiveRules, 'policy' | 'version' | 'contract'>,
-  input: ComputeTargetsInput,
-): ComputeTargetsResult {
-  // Under a contract, its options are the ticket's (Isode custom packages): a change to them reaches running tickets.
-  const inputs = effective.contract ? { ...input.inputs, options: { ...effective.contract.options } } : input.inputs;
-  const digest = ticketRulesDigest(effective.policy, inputs);
-  const targets = computeTicketTargets(effective.policy, inputs, input.clocks, input.pauses, input.now).filter((t) =>
-    digest.targetKinds.includes(t.kind),
-  );
-  return { rulesVersion: effective.version, digest, targets };
 }
 
 /** The policy refuses the ticket's inputs; a PolicyInputError's message already names its field. */

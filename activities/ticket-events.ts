@@ -27,7 +27,8 @@ export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[
       ],
     );
     const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
-    const snapshot = events.find((e) => e.snapshot)?.snapshot ?? last.snapshot;
+    // The state after the whole batch is on its last event (an earlier one may carry an older state).
+    const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
     if (snapshot) await upsertReadModel(client, last.workflowId, last.seq, snapshot);
     const deliveries: number[] = [];
     for (const event of events) {

@@ -17,7 +17,8 @@ export function createMetrics(sources: MetricSources = {}) {
       help: 'Writes the database refused for good (write_failures rows not yet resolved); alert when above 0',
       registers: [registry],
       async collect() {
-        this.set(await failures());
+        // The database down must not take every other metric with it: the count is then unknown.
+        this.set(await failures().catch(() => NaN));
       },
     });
   }

@@ -1,5 +1,5 @@
 /**
- * bench/lifecycle: the product-version lifecycle workflow (workflows/lifecycle.ts) on the
+ * bench/lifecycle: the product-version lifecycle workflow (workflows/lifecycle/workflow.ts) on the
  * time-skipping test server, real PostgreSQL and Lifeline's worker, against the issue's goals:
  *   1. wall time of the seven-year scenario of test/workflow/lifecycle.test.ts (register, pilot, GA,
  *      EOS notice, EOS, EOMS notice, next major announced half-way with its changed notice, EOMS,

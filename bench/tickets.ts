@@ -1,5 +1,5 @@
 /**
- * bench/tickets: the ticket workflow (workflows/ticket.ts) on the real Temporal dev server and
+ * bench/tickets: the ticket workflow (workflows/ticket/workflow.ts) on the real Temporal dev server and
  * real PostgreSQL, as `npm run dev` runs them, against the issue's three goals:
  *   1. history events of a typical ticket (open, respond, request information, reply, resolve,
  *      close), with the breakdown by event type and by step (goal ≤ 60);

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { applyOverride, policyById, type Policy, type PolicyOverride } from '../policies/index';
+import { applyOverride, computeTicketTargets, policyById, ticketRulesDigest, type Policy, type PolicyOverride } from '../policies/index';
+import type { ComputeTargetsInput, ComputeTargetsResult } from '../workflows/ticket/contract';
 
 export interface EffectiveRules {
   policy: Policy;
@@ -90,4 +91,18 @@ export class RulesStore {
         : {}),
     };
   }
+}
+
+/** The deadlines and digest under these rules, pure the deadline activity's and the API's dry run of an opening; entitlement needs the database. */
+export function ticketTargets(
+  effective: Pick<EffectiveRules, 'policy' | 'version' | 'contract'>,
+  input: ComputeTargetsInput,
+): ComputeTargetsResult {
+  // Under a contract, its options are the ticket's (Isode custom packages): a change to them reaches running tickets.
+  const inputs = effective.contract ? { ...input.inputs, options: { ...effective.contract.options } } : input.inputs;
+  const digest = ticketRulesDigest(effective.policy, inputs);
+  const targets = computeTicketTargets(effective.policy, inputs, input.clocks, input.pauses, input.now).filter((t) =>
+    digest.targetKinds.includes(t.kind),
+  );
+  return { rulesVersion: effective.version, digest, targets };
 }

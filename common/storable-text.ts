@@ -27,3 +27,9 @@ export function repairText<T>(value: T): { value: T; changed: boolean } {
   };
   return { value: walk(value) as T, changed };
 }
+
+/** The first `max` UTF-16 units of a text, never ending on half a surrogate pair (which PostgreSQL could not store). */
+export function clip(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}

@@ -1,6 +1,6 @@
 /** What a ticket event tells whom: the ticket notification texts and their recipients, queued in the outbox. */
 import type { PoolClient } from 'pg';
-import { customerActor, customerEventData } from '../../api/visibility';
+import { customerActor, customerEventData } from '../../common/visibility';
 import type { RecipientRole } from '../../policies/index';
 import type { TicketEventRecord, TicketState } from '../../workflows/ticket/contract';
 import { enqueueNotification, routedAddresses, type Route } from './outbox';

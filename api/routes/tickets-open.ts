@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { clip } from '../../common/storable-text';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request, Response } from 'express';
-import { ticketTargets } from '../../activities/rules';
+import { ticketTargets } from '../../common/rules';
 import type { EffectiveRules } from '../../common/rules';
 import { policyById, PolicyError, PolicyInputError, targetKinds, type Policy } from '../../policies/index';
 import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/ticket/contract';
@@ -193,7 +194,7 @@ async function startTicket(
       args: [input],
       memo: { requestHash: fingerprint },
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `${body.policyId}/${body.plan} ${body.severity}: ${body.title}`.slice(0, 200),
+      staticSummary: clip(`${body.policyId}/${body.plan} ${body.severity}: ${body.title}`, 200),
       staticDetails: `Customer ${input.customerId}${body.contractId ? `, contract ${body.contractId}` : ''}; ${body.type} via ${body.channel}${body.product ? `; ${body.product} ${body.productVersion ?? ''}` : ''}`,
     });
     return false;

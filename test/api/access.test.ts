@@ -19,20 +19,18 @@ const isode = {
   product: 'M-Switch',
 };
 
-/** Text staff write that a customer must never read, and the public texts they must. */
+/** Text staff write that a customer must never read (the relief note and a close's reason are the customer's: see below). */
 const SECRET = {
   contractName: 'Acme Custom Package',
   team: 'kernel-crew',
   email: 'grace@vendor.example',
   forward: 'forward: suspect their firewall',
   returned: 'return: nothing found on our side',
-  relieve: 'relieve: restarted the relay by hand',
   reclassify: 'reclassify: they overstate every outage',
   hotfix: 'hotfix: patch from branch 7.3-rc',
   reopen: 'reopen: same root cause as before',
   escalate: 'staff escalation: account at risk',
   reject: 'reject: second ticket for the same outage',
-  close: 'close: customer never answers',
   rules: 'manager note: cutting costs on isode',
   extension: 'extension: Acme pays for two more years',
   eos: 'eos: the sales team wants it gone',
@@ -163,9 +161,9 @@ describe('access: contracts, visibility and foreign tickets', () => {
     await staff('reclassify', { severity: 'p3', reason: SECRET.reclassify });
     await staff('hotfix-required', { required: false, note: SECRET.hotfix });
     await staff('escalate', { reason: SECRET.escalate });
-    await staff('relieve', { note: SECRET.relieve });
+    await staff('relieve', { note: 'Restarted the relay; mail flows again.' });
     await staff('resolve', { kind: 'workaround', note: 'Restart the relay nightly until 7.4.' });
-    await staff('close', { reason: SECRET.close });
+    await staff('close', { reason: 'Fixed by the nightly restart.' });
     await staff('reopen', { reason: SECRET.reopen });
     // The policy changes under the ticket: the manager's reason is internal.
     const changed = await call(ll.url, 'PUT', '/v1/policies/isode/override', {
@@ -207,6 +205,9 @@ describe('access: contracts, visibility and foreign tickets', () => {
     // What the vendor says to the customer stays: the response, the resolution, the severity change.
     expect(data('responded')).toEqual([{ message: 'We are looking into it.' }]);
     expect(data('resolved')).toEqual([{ kind: 'workaround', note: 'Restart the relay nightly until 7.4.' }]);
+    // So do the relief (the workaround the customer applies) and why the ticket was closed.
+    expect(data('relieved')).toEqual([{ note: 'Restarted the relay; mail flows again.' }]);
+    expect(data('closed')).toEqual([{ reason: 'Fixed by the nightly restart.' }]);
     expect(data('reclassified')).toEqual([{ from: 'p2', to: 'p3' }]);
     expect(data('customerReplied')).toEqual([{ message: 'Still failing at night.', from: 'open' }]);
     expect(data('targetsRecomputed').map((d: { reason?: string }) => d.reason)).toContain('reclassified from p2 to p3');

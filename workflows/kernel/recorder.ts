@@ -48,7 +48,10 @@ export class Recorder<E extends { snapshot?: S }, S> {
   }
 
   hold(events: readonly E[]): void {
-    this.held.push(...events);
+    for (const event of events) {
+      const { snapshot: _stale, ...rest } = event;
+      this.held.push(rest as E);
+    }
   }
 
   /** Writes everything recorded (and anything held), batch after batch; hands new outbox rows to delivery. */
@@ -75,6 +78,8 @@ export class Recorder<E extends { snapshot?: S }, S> {
     } catch (err) {
       const cause = failureCause(err);
       if (cause?.type !== PERMANENT_WRITE_FAILURE) throw err;
+      // Held, the batch loses its state: the batch that writes it carries the state after everything in it.
+      for (const event of batch) delete event.snapshot;
       this.held = batch;
       this.ports.onHeld(batch.length, cause.message ?? 'the database refuses these events');
       return false;

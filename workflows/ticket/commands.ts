@@ -3,6 +3,7 @@
  * transition; `settle` runs after the deadlines it asked for are recomputed. The workflow shell wires
  * each to setHandler (workflow.ts); unit tests call them directly (test/unit/workflows/).
  */
+import { clip } from '../../common/storable-text';
 import type { Actor, CommandBase } from '../contract';
 import { resolutionKinds } from './vocabulary';
 import {
@@ -288,7 +289,7 @@ export const split: TicketCommand<SplitCommand> = {
         parentTicketId: d.state.ticketId,
         openedBy: c.by,
       },
-      staticSummary: `${d.state.policyId}/${d.state.plan} ${child.severity}: ${child.title}`.slice(0, 200),
+      staticSummary: clip(`${d.state.policyId}/${d.state.plan} ${child.severity}: ${child.title}`, 200),
     }));
     return { ...d.step(), children };
   },

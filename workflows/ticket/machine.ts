@@ -6,7 +6,7 @@
 import type { NotifiableEvent, RecipientRole, TargetKind, TicketRulesDigest } from '../../policies/index';
 import { targetKinds } from '../../policies/vocabulary';
 import type { Actor } from '../contract';
-import { repairText } from '../../common/storable-text';
+import { clip, repairText } from '../../common/storable-text';
 import { isoToSecond } from '../kernel/instants';
 import type { OpenTicketInput, TicketEventRecord, TicketEventType, TicketState } from './contract';
 
@@ -130,7 +130,7 @@ export class TicketDraft {
       ...(notify && roles.length ? { notify: { event: notify.event, roles } } : {}),
     });
     const note = typeof data.note === 'string' ? data.note : typeof data.reason === 'string' ? data.reason : undefined;
-    state.history.push({ seq: state.eventCount, type, at, actor, ...(note ? { note: note.slice(0, 200) } : {}) });
+    state.history.push({ seq: state.eventCount, type, at, actor, ...(note ? { note: clip(note, 200) } : {}) });
     if (state.history.length > HISTORY_KEPT) state.history.splice(0, state.history.length - HISTORY_KEPT);
   }
 

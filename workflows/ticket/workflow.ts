@@ -71,6 +71,12 @@ const { deliverNotifications } = proxyActivities<Activities>(delivery);
 
 const LIMITS = { maxHistoryEvents: 2_000, maxUpdates: 1_000 };
 
+/**
+ * Before this patch a local activity's refusal was not recognised (it arrives unwrapped) and the
+ * ticket's workflow failed; histories that failed so must replay failing, so the handling is patched in.
+ */
+const refusalsHandled = () => patched('local-activity-refusals');
+
 export async function ticket(input: OpenTicketInput, carried?: TicketCarry): Promise<TicketState | LegacyTicketState> {
   // Tickets started by the first slice (no SLA clocks) run on as they began.
   if (!patched('ticket-sla-engine')) return await legacyTicket(input);
@@ -144,7 +150,7 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
     } catch (err) {
       // The API checks inputs first; a policy that refuses them anyway rejects the ticket, visibly.
       const cause = failureCause(err);
-      if (cause?.type !== INVALID_TICKET_INPUT) throw err;
+      if (cause?.type !== INVALID_TICKET_INPUT || !refusalsHandled()) throw err;
       this.adopt(refuseOpening(this.machine, opened, cause.message, Date.now()));
       return;
     }
@@ -217,7 +223,7 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
       await this.recompute(rulesChangeRequest(reason));
     } catch (err) {
       const cause = failureCause(err);
-      if (cause?.type !== INVALID_TICKET_INPUT) throw err;
+      if (cause?.type !== INVALID_TICKET_INPUT || !refusalsHandled()) throw err;
       this.adopt(rulesChangeRefused(this.machine, reason, cause.message, Date.now()));
       return;
     }
