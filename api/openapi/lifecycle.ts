@@ -1,14 +1,17 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  LicenceIdParamSchema,
   LicenceRequestSchema,
   lifecycleCommandSchemas,
   LifecycleStateSchema,
+  ProductParamsSchema,
   ProductRequestSchema,
   StartLifecycleRequestSchema,
+  VersionParamsSchema,
 } from '../schemas';
 import { body, errors, json, secured } from './shared';
-const version = z.object({ product: z.string(), major: z.string() });
+const version = VersionParamsSchema;
 
 const commands: Record<keyof typeof lifecycleCommandSchemas, string> = {
   'end-of-sales':
@@ -34,7 +37,7 @@ function registerProductPaths(registry: OpenAPIRegistry): void {
     summary: 'Register or change a product: its policy, the zone its dates are days in, its link',
     tags: ['lifecycle'],
     security: secured,
-    request: { params: z.object({ product: z.string() }), ...body(ProductRequestSchema) },
+    request: { params: ProductParamsSchema, ...body(ProductRequestSchema) },
     responses: {
       200: { description: 'Changed' },
       201: { description: 'Registered' },
@@ -63,7 +66,7 @@ function registerVersionPaths(registry: OpenAPIRegistry): void {
       'Answers once the workflow has registered the version (milestones planned, phase set). A workflow that has not registered within about 10 s (no worker yet) is answered 202 with its Location, never with a half state.',
     tags: ['lifecycle'],
     security: secured,
-    request: { params: z.object({ product: z.string() }), ...body(StartLifecycleRequestSchema) },
+    request: { params: ProductParamsSchema, ...body(StartLifecycleRequestSchema) },
     responses: {
       201: json('The lifecycle as registered', LifecycleStateSchema),
       202: json(
@@ -123,7 +126,7 @@ function registerLicencePaths(registry: OpenAPIRegistry): void {
     summary: "Record a customer's licence for a product version (lifecycle notices go to its contact)",
     tags: ['lifecycle'],
     security: secured,
-    request: { params: z.object({ licenceId: z.string() }), ...body(LicenceRequestSchema) },
+    request: { params: LicenceIdParamSchema, ...body(LicenceRequestSchema) },
     responses: {
       200: { description: 'Changed' },
       201: { description: 'Recorded' },

@@ -1,6 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ContractRequestSchema, NotificationRoutesSchema, PolicyOverrideRequestSchema } from '../schemas';
+import {
+  ContractIdParamSchema,
+  ContractRequestSchema,
+  NotificationRoutesSchema,
+  PolicyIdParamSchema,
+  PolicyOverrideRequestSchema,
+} from '../schemas';
 import { body, errors, json, secured } from './shared';
 
 // The answers of the reads (api/read-models/rules.ts), as the routes send them.
@@ -44,8 +50,8 @@ const StoredRoutesSchema = z
 
 /** Policy overrides, contracts and notification routes (api/routes/rules.ts). */
 export function registerRulePaths(registry: OpenAPIRegistry): void {
-  const policyParams = z.object({ policyId: z.string() });
-  const contractParams = z.object({ contractId: z.string() });
+  const policyParams = PolicyIdParamSchema;
+  const contractParams = ContractIdParamSchema;
   registry.registerPath({
     method: 'get',
     path: '/v1/policies/{policyId}/override',

@@ -14,7 +14,7 @@ import {
   versionPoliciesAndZones,
   type ProductRow,
 } from '../read-models/lifecycle';
-import { LicenceRequestSchema, ProductParamsSchema, ProductRequestSchema } from '../schemas';
+import { LicenceIdParamSchema, LicenceRequestSchema, ProductParamsSchema, ProductRequestSchema } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
 
@@ -74,9 +74,7 @@ async function putProduct({ pool }: RouteDeps, req: Request, res: Response): Pro
 }
 
 async function putLicence(deps: RouteDeps, req: Request, res: Response): Promise<void> {
-  const licenceId = String(req.params.licenceId);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(licenceId))
-    throw problems.validation([{ pointer: '/licenceId', detail: 'letters, digits, ".", "_" or "-"' }], 'path');
+  const { licenceId } = parse(LicenceIdParamSchema, req.params, 'path');
   const body = parse(LicenceRequestSchema, req.body, 'request body');
   await productOf(deps, body.product);
   const created = await saveLicence(deps.pool, licenceId, body);

@@ -12,11 +12,9 @@ import {
   saveContract,
   savePolicyOverride,
 } from '../read-models/rules';
-import { ContractRequestSchema, NotificationRoutesSchema, PolicyOverrideRequestSchema } from '../schemas';
+import { ContractIdParamSchema, ContractRequestSchema, NotificationRoutesSchema, PolicyOverrideRequestSchema } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
-
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** A policy error as the API reports it: each bad field of the merged policy, under /override. */
 function invalidOverride(err: unknown): never {
@@ -75,9 +73,7 @@ async function putPolicyOverride({ pool }: RouteDeps, fanOut: FanOut, req: Reque
 }
 
 async function putContract({ pool }: RouteDeps, fanOut: FanOut, req: Request, res: Response): Promise<void> {
-  const contractId = String(req.params.contractId);
-  if (!idPattern.test(contractId))
-    throw problems.validation([{ pointer: 'path:contractId', detail: 'expected 1–100 letters, digits, ".", "_" or "-"' }], 'path');
+  const { contractId } = parse(ContractIdParamSchema, req.params, 'path');
   const body = parse(ContractRequestSchema, req.body, 'request body');
   let policy;
   try {

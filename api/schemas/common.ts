@@ -47,12 +47,18 @@ export function inSupportedRange(instant: string): boolean {
 
 const withNote = (note: string, description?: string) => (description ? `${description} ${note}` : note);
 
+// The range as patterns, so the OpenAPI document says what the refinements check (years 1970–2200).
+const YEAR = '(19[7-9][0-9]|20[0-9]{2}|21[0-9]{2}|2200)';
+const DAY = `${YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])`;
+export const DATE_PATTERN = `^${DAY}$`;
+export const INSTANT_PATTERN = `^${DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`;
+
 /** An ISO-8601 instant with an offset (Z or ±HH:MM) in the supported range. */
 export const instant = (description?: string) =>
   z.iso
     .datetime({ offset: true, error: 'expected an ISO-8601 instant with an offset, e.g. 2026-03-02T09:00:00Z' })
     .refine(inSupportedRange, { message: `expected an instant from ${supportedRange.from} to ${supportedRange.to}` })
-    .openapi({ description: withNote(INSTANT_RANGE_NOTE, description), example: '2026-03-02T09:00:00Z' });
+    .openapi({ description: withNote(INSTANT_RANGE_NOTE, description), example: '2026-03-02T09:00:00Z', pattern: INSTANT_PATTERN });
 
 /** A real calendar date YYYY-MM-DD (no 2025-02-30) in the supported range. */
 export const calendarDate = (description?: string) =>
@@ -61,7 +67,7 @@ export const calendarDate = (description?: string) =>
     .refine((d) => d >= supportedRange.fromDate && d <= supportedRange.toDate, {
       message: `expected a date from ${supportedRange.fromDate} to ${supportedRange.toDate}`,
     })
-    .openapi({ description: withNote(DATE_RANGE_NOTE, description) });
+    .openapi({ description: withNote(DATE_RANGE_NOTE, description), pattern: DATE_PATTERN });
 
 /** A date field without its own description. */
 export const dateOnly = calendarDate();

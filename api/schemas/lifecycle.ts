@@ -1,6 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { lifecycleStateSchema } from '../../workflows/lifecycle/state';
+import { policyIds } from '../../policies/identifiers';
 import { calendarDate, dateOnly, text } from './common';
 
 extendZodWithOpenApi(z);
@@ -13,11 +14,14 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters
 
 export const ProductParamsSchema = z.object({ product: slug }).strict();
 export const VersionParamsSchema = z.object({ product: slug, major: major }).strict();
+export const LicenceIdParamSchema = z
+  .object({ licenceId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" or "-"') })
+  .strict();
 
 export const ProductRequestSchema = z
   .object({
     name: text(200).openapi({ example: 'ViPNet Coordinator', description: 'As tickets name the product.' }),
-    policyId: z.string().openapi({ example: 'infotecs' }),
+    policyId: z.string().openapi({ example: 'infotecs', enum: [...policyIds] }),
     zone: z.string().default('UTC').openapi({ example: 'Europe/Moscow', description: 'The zone the published dates are days in.' }),
     link: z.url().optional(),
   })

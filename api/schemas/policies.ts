@@ -1,5 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { catalog } from '../../policies/catalog';
+import { policyIds } from '../../policies/identifiers';
 import { targetKinds } from '../../policies/vocabulary';
 import { calendarDate, dateOnly, instant } from './common';
 
@@ -9,7 +11,7 @@ extendZodWithOpenApi(z);
 
 export const SlaPreviewRequestSchema = z
   .object({
-    policy: z.string().openapi({ example: 'isode' }),
+    policy: z.string().openapi({ example: 'isode', enum: [...policyIds] }),
     plan: z.string().openapi({ example: 'gold' }),
     severity: z.string().openapi({ example: 'p1' }),
     openedAt: instant('When the ticket would be opened: an ISO-8601 instant with an offset.'),
@@ -41,7 +43,7 @@ export const SlaPreviewSchema = z
 
 export const LifecyclePreviewRequestSchema = z
   .object({
-    policy: z.string().openapi({ example: 'infotecs' }),
+    policy: z.string().openapi({ example: 'infotecs', enum: policyIds.filter((id) => catalog[id].lifecycle) }),
     ga: calendarDate('General Availability.').openapi({ example: '2024-01-15' }),
     eos: dateOnly.optional(),
     nextMajorGa: dateOnly.optional(),

@@ -1,7 +1,14 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { unknownOverrideKeys } from '../../policies/load';
+import { policyIds } from '../../policies/identifiers';
 import { instant, text } from './common';
+
+/** A contract's id in a path: what the routes accept, and what the document says. */
+export const ContractIdParamSchema = z
+  .object({ contractId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected 1–100 letters, digits, ".", "_" or "-"') })
+  .strict();
+export const PolicyIdParamSchema = z.object({ policyId: z.string().openapi({ enum: [...policyIds] }) }).strict();
 
 extendZodWithOpenApi(z);
 
@@ -30,7 +37,7 @@ export const PolicyOverrideRequestSchema = z
 export const ContractRequestSchema = z
   .object({
     customerId: text(200),
-    policyId: z.string(),
+    policyId: z.string().openapi({ enum: [...policyIds] }),
     plan: z.string(),
     startsAt: instant('When the contract starts.'),
     endsAt: instant('When the contract ends; open-ended when absent.').optional(),

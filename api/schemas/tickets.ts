@@ -30,7 +30,7 @@ export const OpenTicketRequestSchema = z
       .optional()
       .openapi({ description: 'Required for staff keys; a customer key defaults to (and must match) its own customer.' }),
     ...opening,
-    policyId: opening.policyId.openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode' }),
+    policyId: opening.policyId.openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode', enum: [...policyIds] }),
     plan: opening.plan.openapi({ example: 'gold' }),
     severity: opening.severity.openapi({
       example: 'p1',
