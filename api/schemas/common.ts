@@ -51,12 +51,16 @@ const withNote = (note: string, description?: string) => (description ? `${descr
 const YEAR = '(19[7-9][0-9]|20[0-9]{2}|21[0-9]{2}|2200)';
 const DAY = `${YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])`;
 export const DATE_PATTERN = `^${DAY}$`;
-export const INSTANT_PATTERN = `^${DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`;
+// Offsets as the world's zones have them (−12:00 … +14:00); PostgreSQL refuses more than ±15:59.
+const OFFSET = '(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)';
+export const INSTANT_PATTERN = `^${DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?${OFFSET}$`;
+const REAL_OFFSET = new RegExp(`${OFFSET}$`);
 
 /** An ISO-8601 instant with an offset (Z or ±HH:MM) in the supported range. */
 export const instant = (description?: string) =>
   z.iso
     .datetime({ offset: true, error: 'expected an ISO-8601 instant with an offset, e.g. 2026-03-02T09:00:00Z' })
+    .refine((t) => REAL_OFFSET.test(t), { message: 'expected an offset from -14:00 to +14:00 (or Z)' })
     .refine(inSupportedRange, { message: `expected an instant from ${supportedRange.from} to ${supportedRange.to}` })
     .openapi({ description: withNote(INSTANT_RANGE_NOTE, description), example: '2026-03-02T09:00:00Z', pattern: INSTANT_PATTERN });
 
