@@ -5,6 +5,7 @@ import { config, publicBaseUrl, type Config } from '../common/config';
 import { allow, ApiKeyStore, authenticate } from './auth';
 import { inputGuard } from './input-guard';
 import { createMetrics } from './metrics';
+import { methodNotAllowed } from './method-not-allowed';
 import { unresolvedWriteFailures } from './read-models/write-failures';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
@@ -166,6 +167,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   app.use('/v1', v1);
 
   app.use(publishedRoutes(routeDeps, http.publicBaseUrl));
+  app.use(methodNotAllowed(openApiDocument as { paths?: Record<string, Record<string, unknown>> }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
