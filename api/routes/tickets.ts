@@ -3,7 +3,7 @@ import { allow } from '../auth';
 import { problems } from '../problem';
 import { listTickets, ticketCustomer, ticketEventJson, ticketEvents, ticketSummary } from '../read-models/tickets';
 import { forPrincipal } from '../visibility';
-import { TicketIdParamSchema, TicketListQuerySchema } from '../schemas';
+import { decodeTicketCursor, TicketIdParamSchema, TicketListQuerySchema } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
 import { mountTicketCommands } from './tickets-commands';
@@ -66,13 +66,8 @@ function encodeCursor(openedAt: string, ticketId: string): string {
 }
 
 function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string') && !Number.isNaN(Date.parse(value[0]))) {
-      return value as [string, string];
-    }
-  } catch {
-    // fall through
-  }
-  throw problems.validation([{ pointer: 'query:cursor', detail: 'not a cursor from a previous page' }], 'query');
+  // The query schema has checked it already (decodeTicketCursor); this only narrows the type.
+  const after = decodeTicketCursor(cursor);
+  if (!after) throw problems.validation([{ pointer: '/cursor', detail: "not a cursor from a previous page's nextCursor" }], 'query');
+  return after;
 }

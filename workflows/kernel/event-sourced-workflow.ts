@@ -84,7 +84,7 @@ export abstract class EventSourcedWorkflow<S, E extends { snapshot?: S }> {
   /** The story is over: the last events are written (held ones too) and the last notifications go out before the workflow ends. */
   protected async finish(): Promise<S> {
     await this.drain();
-    await condition(() => this.recorder.heldEvents().length === 0 && this.delivery.allDelivered());
+    await condition(() => this.recorder.heldCount() === 0 && this.delivery.allDelivered());
     return this.snapshot();
   }
 }

@@ -42,6 +42,11 @@ export class Recorder<E extends { snapshot?: S }, S> {
     return this.pending.length > 0;
   }
 
+  /** How many events are held (shown in the UI; a workflow does not complete while any are). */
+  heldCount(): number {
+    return this.held.length;
+  }
+
   /** Events the database refused, carried across continue-as-new until they are written. */
   heldEvents(): E[] {
     return [...this.held];

@@ -142,7 +142,7 @@ class LifecycleWorkflow extends EventSourcedWorkflow<LifecycleState, LifecycleEv
     return continueAsNew<typeof productLifecycle>(this.input, {
       state: this.state,
       undelivered: this.delivery.undelivered(),
-      ...(this.recorder.heldEvents().length ? { heldWrites: this.recorder.heldEvents() } : {}),
+      ...(this.recorder.heldCount() ? { heldWrites: this.recorder.heldEvents() } : {}),
     });
   }
 
@@ -158,7 +158,7 @@ class LifecycleWorkflow extends EventSourcedWorkflow<LifecycleState, LifecycleEv
         { key: NextDueAtKey, value: s.nextAt ? new Date(s.nextAt) : null },
       ]);
     }
-    setCurrentDetails(currentDetails(s, this.recorder.heldEvents().length));
+    setCurrentDetails(currentDetails(s, this.recorder.heldCount()));
   }
 
   protected snapshot(): LifecycleState {

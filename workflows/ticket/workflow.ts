@@ -263,7 +263,7 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
         { key: SlaBreachedKey, value: v.breached },
       ]);
     }
-    setCurrentDetails(currentDetails(state, this.recorder.heldEvents().length));
+    setCurrentDetails(currentDetails(state, this.recorder.heldCount()));
   }
 
   protected snapshot(): TicketState {
