@@ -17,6 +17,7 @@ export { notifiableEvents, recipientRoles, targetKinds, ticketChannels, ticketTy
 export type { NotifiableEvent, RecipientRole, TargetKind } from './vocabulary';
 import { parseDuration } from './duration';
 import { isValidZone, parseDate } from './zone';
+import { agreementRulesSchema } from './agreement-rules';
 
 const id = z.string().regex(/^[a-z][a-zA-Z0-9-]*$/, 'expected an identifier such as "gold" or "us-eastern"');
 const dateString = z.string().refine((s) => {
@@ -305,6 +306,8 @@ export const policySchema = z
     requiredCaseFields: requiredCaseFieldsSchema.optional(),
     /** A hot fix may be recorded only on a ticket of this severity rank or more urgent (Isode 002: priority 1 and 2). */
     hotfix: z.object({ maxSeverityRank: z.number().int().min(1), source }).optional(),
+    /** Support agreements under this policy: term reminders, ticket quota, plan rules (policies/agreement-rules.ts). */
+    agreements: agreementRulesSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const calendars = new Set(p.calendars.map((c) => c.id));
@@ -332,6 +335,21 @@ export const policySchema = z
         ctx.addIssue({ code: 'custom', path: ['calendarRules', i, 'when', 'option'], message: `no plan offers option "${r.when.option}"` });
       }
     });
+    const agreementPlans: Array<[string, Array<string | number>]> = [
+      ...(p.agreements?.ticketQuota?.plans ?? []).map((x, i): [string, Array<string | number>] => [x, ['ticketQuota', 'plans', i]]),
+      ...(p.agreements?.ticketQuota?.exchangeFor
+        ? [[p.agreements.ticketQuota.exchangeFor, ['ticketQuota', 'exchangeFor']] as [string, string[]]]
+        : []),
+      ...(p.agreements?.requiresPlan ?? []).flatMap(
+        (r, i): Array<[string, Array<string | number>]> => [
+          [r.plan, ['requiresPlan', i, 'plan']],
+          [r.requires, ['requiresPlan', i, 'requires']],
+        ],
+      ),
+    ];
+    for (const [plan, path] of agreementPlans) {
+      if (!plans.has(plan)) ctx.addIssue({ code: 'custom', path: ['agreements', ...path], message: `no plan "${plan}"` });
+    }
     for (const [plan, bySeverity] of Object.entries(p.targets)) {
       if (plan !== '*' && !plans.has(plan)) ctx.addIssue({ code: 'custom', path: ['targets', plan], message: `no plan "${plan}"` });
       for (const [severity, byKind] of Object.entries(bySeverity)) {
@@ -353,6 +371,7 @@ export const policySchema = z
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 export type LifecycleRules = z.infer<typeof lifecycleRulesSchema>;
+export type { AgreementRules } from './agreement-rules';
 export type Lifecycle = z.infer<typeof lifecycleMilestonesSchema>;
 export type MinorRelease = z.infer<typeof minorReleaseSchema>;
 export type MinorSupportRule = z.infer<typeof minorSupportRuleSchema>;

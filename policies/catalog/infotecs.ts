@@ -22,8 +22,8 @@ export const infotecs: PolicyInput = {
   ],
   plans: [
     { id: 'basic', name: 'Basic Support Plan', prioritySetBy: 'customer', options: [], source: '000 §3 Technical Support Plans' },
-    // 000 §3: Premium options "are available only to customers, who have a valid SLA for Basic Support Plan".
-    // Not enforced: a Premium contract is accepted without a Basic one (docs/policies.md "Not yet enforced").
+    // 000 §3: Premium options "are available only to customers, who have a valid SLA for Basic Support Plan"
+    // (agreements.requiresPlan below).
     { id: 'premium', name: 'Premium Support Plan', prioritySetBy: 'customer', options: [], source: '000 §3 Technical Support Plans' },
   ],
   // 000 §1: the Policy "should serve as the basis for Service Level Agreements": no response times
@@ -57,6 +57,22 @@ export const infotecs: PolicyInput = {
     },
     source: '000 §2 Technical Support Lifecycle',
   },
-  // The Basic plan's 40 resolved tickets a year and the support fees (000 §3) are not modelled yet:
-  // docs/policies.md "Not yet enforced".
+  agreements: {
+    // Not stated: the common 60/30/7-day renewal reminders.
+    reminderDaysBeforeEnd: [60, 30, 7],
+    // 000 §3: "Basic Support Plan includes resolving of up to 40 Tickets per year. If necessary the customer may
+    // order additional services that are charged under SLA. If less than 40 Tickets were resolved for the customer,
+    // then the remaining number of potential support requests shall be added to the next-year Support Plan or
+    // exchanged for additional services of Premium Support Plan."
+    ticketQuota: {
+      plans: ['basic'],
+      ticketsPerYear: 40,
+      rollover: true,
+      exchangeFor: 'premium',
+      billableText: "This year's 40 included tickets are used: this ticket is handled as an additional service charged under your SLA.",
+      source: '000 §3 Basic Support Plan: up to 40 Tickets per year',
+    },
+    // 000 §3: "Premium Support Plan options are available only to customers, who have a valid SLA for Basic Support Plan."
+    requiresPlan: [{ plan: 'premium', requires: 'basic', source: '000 §3 Premium Support Plan' }],
+  },
 };

@@ -163,4 +163,17 @@ export const ispsystem: PolicyInput = {
   products: ['VMmanager', 'DCImanager', 'BILLmanager', 'DNSmanager'],
   // The calendar depends on the product (3.1), so a Standard ticket must name one.
   requiresProduct: true,
+  agreements: {
+    // Not stated: the common 60/30/7-day renewal reminders.
+    reminderDaysBeforeEnd: [60, 30, 7],
+    // 3.8: "After the end of the term of provision of the Services, support for the Product shall be provided ...
+    // with continued access to the KB, Documentation, and Client Area, but without the ability to contact technical
+    // support; without access to current Product Updates released outside the term of the Services."
+    afterTerm: {
+      text: 'The term of the Services has ended: the KB, Documentation and Client Area remain available, but technical support cannot be contacted and Product Updates released after the term are not provided.',
+      source: '001 3.8',
+    },
+    // 10.1: "Combining different levels of Services and terms for a single License is not permitted."
+    oneLevelPerLicence: { source: '001 10.1' },
+  },
 };
