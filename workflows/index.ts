@@ -2,3 +2,4 @@
 export { ticket } from './ticket/workflow';
 export { rulesChangedFanout } from './ticket/rules-changed';
 export { productLifecycle } from './lifecycle/workflow';
+export { supportAgreement } from './agreement/workflow';
