@@ -13,6 +13,7 @@ import { lifecycleRoutes } from './routes/lifecycle';
 import { policyRoutes } from './routes/policies';
 import { rateLimiters, type RateLimitSettings } from './rate-limits';
 import { publishedRoutes } from './routes/published';
+import { quoteRoutes } from './routes/quotes';
 import { ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
 import { ticketRoutes } from './routes/tickets';
@@ -152,6 +153,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   const routeDeps: RouteDeps = { client, pool, taskQueue, logger };
   v1.use('/tickets', ticketRoutes(routeDeps));
   v1.use(policyRoutes());
+  v1.use('/quotes', quoteRoutes());
   v1.use(ruleRoutes(routeDeps));
   v1.use(lifecycleRoutes(routeDeps));
   v1.post('/api-keys', allow('admin'), async (req, res) => {

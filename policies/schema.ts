@@ -18,6 +18,7 @@ export type { NotifiableEvent, RecipientRole, TargetKind } from './vocabulary';
 import { parseDuration } from './duration';
 import { isValidZone, parseDate } from './zone';
 import { agreementRulesSchema } from './agreement-rules';
+import { quoteRulesSchema } from './quote-rules';
 
 const id = z.string().regex(/^[a-z][a-zA-Z0-9-]*$/, 'expected an identifier such as "gold" or "us-eastern"');
 const dateString = z.string().refine((s) => {
@@ -308,6 +309,8 @@ export const policySchema = z
     hotfix: z.object({ maxSeverityRank: z.number().int().min(1), source }).optional(),
     /** Support agreements under this policy: term reminders, ticket quota, plan rules (policies/agreement-rules.ts). */
     agreements: agreementRulesSchema.optional(),
+    /** Prices: support-year fees, co-terming a licence extension, back payment for missed Updates (policies/quote-rules.ts). */
+    quotes: quoteRulesSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const calendars = new Set(p.calendars.map((c) => c.id));

@@ -3,6 +3,7 @@ import { registerLifecyclePaths } from './lifecycle';
 import { registerAdministrationPaths, registerOperationPaths } from './operations';
 import { registerPolicyPaths } from './policies';
 import { registerPublishedPaths } from './published';
+import { registerQuotePaths } from './quotes';
 import { registerRulePaths } from './rules';
 import { registerTicketPaths } from './tickets';
 
@@ -14,11 +15,12 @@ export function buildOpenApiDocument(version: string) {
     scheme: 'bearer',
     description: 'An API key: `Authorization: Bearer <key>` (or the `X-API-Key` header).',
   });
-  // Paths in the document's order: operations, tickets, rules, policies, administration, lifecycle, published.
+  // Paths in the document's order: operations, tickets, rules, policies, quotes, administration, lifecycle, published.
   registerOperationPaths(registry);
   registerTicketPaths(registry);
   registerRulePaths(registry);
   registerPolicyPaths(registry);
+  registerQuotePaths(registry);
   registerAdministrationPaths(registry);
   registerLifecyclePaths(registry);
   registerPublishedPaths(registry);

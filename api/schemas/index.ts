@@ -6,3 +6,4 @@ export * from './policies';
 export * from './lifecycle';
 export * from './api-keys';
 export * from './published';
+export * from './quotes';

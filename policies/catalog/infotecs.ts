@@ -75,4 +75,10 @@ export const infotecs: PolicyInput = {
     // 000 §3: "Premium Support Plan options are available only to customers, who have a valid SLA for Basic Support Plan."
     requiresPlan: [{ plan: 'premium', requires: 'basic', source: '000 §3 Premium Support Plan' }],
   },
+  quotes: {
+    // 000 §3: "The first year of Basic Support Plan costs 12% of the product license price; each next year is 20% of the
+    // product license price." and "Upgrade to the next Major Version is charged 30% of the price." (Premium: "30% of the
+    // product cost"): the upgrade is charged on the licence price too. Premium options are priced in the SLA.
+    renewal: { firstYearPercent: 12, laterYearPercent: 20, upgradePercent: 30, source: '000 §3 Technical Support Plans' },
+  },
 };

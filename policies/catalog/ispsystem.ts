@@ -176,4 +176,17 @@ export const ispsystem: PolicyInput = {
     // 10.1: "Combining different levels of Services and terms for a single License is not permitted."
     oneLevelPerLicence: { source: '001 10.1' },
   },
+  quotes: {
+    // 10.2.1: "periods of up to 5 days inclusive are rounded down; periods of more than 5 days are rounded up to a full
+    // month." 10.2.2: "a License Extension with standard term Services (12, 24, 36 months) must be purchased, but for no
+    // less than the period remaining until the expiration date of the Services previously purchased Extensions."
+    coTerming: { roundDownUpToDays: 5, standardTermsMonths: [12, 24, 36], source: '001 10.2.1–10.2.2' },
+    // 9.7: "If the User has not purchased the Services and there has been a break in receiving Updates, then in order to
+    // receive Updates, payment must be made for the entire missed period. ... The cost of Updates is determined by the
+    // prices on the date of purchase."
+    backPayment: {
+      note: 'Updates bought for the missed period entitle only to those Updates: technical support for the previous period cannot be requested.',
+      source: '001 9.7',
+    },
+  },
 };
