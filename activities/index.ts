@@ -2,6 +2,8 @@ import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { ComputeTargetsInput, TicketEventRecord } from '../workflows/ticket/contract';
 import type { LifecycleEventRecord, PlanLifecycleInput } from '../workflows/lifecycle/contract';
+import type { AgreementEventRecord } from '../workflows/agreement/contract';
+import { persistAgreementEvents } from './agreement-events';
 import { persistLifecycleEvents, planLifecycle } from './lifecycle';
 import type { Mailer } from '../common/mailer';
 import { RulesStore } from '../common/rules';
@@ -44,6 +46,11 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     /** Local activity: lifecycle events, the version's read model and its notices, then a first delivery attempt. */
     persistLifecycleEvents: async (events: LifecycleEventRecord[]): Promise<PersistResult> => {
       const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistLifecycleEvents(pool, batch));
+      return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
+    },
+    /** Local activity: agreement events, the agreement's read model and licences, its term reminders, then a first delivery attempt. */
+    persistAgreementEvents: async (events: AgreementEventRecord[]): Promise<PersistResult> => {
+      const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistAgreementEvents(pool, batch));
       return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
     },
     /** Tickets started before the SLA engine (workflows/legacy/ticket.ts) still call this. */

@@ -56,3 +56,5 @@ export { computeTicketTargets, ticketRulesDigest, remainingOn } from './ticket-r
 export type { TicketRuleInputs, TargetClock, ClockPause, ComputedTarget, TicketRulesDigest } from './ticket-rules';
 export { ticketTypes, ticketChannels, recipientRoles, notifiableEvents, targetKinds } from './schema';
 export type { RecipientRole, NotifiableEvent } from './schema';
+export { planRuleRefusals } from './agreement-plan-rules';
+export type { PlanRuleAgreement, PlanRuleOther, PlanRuleRefusal } from './agreement-plan-rules';
