@@ -69,6 +69,7 @@ const pick = (data: Data, keys: string[]): Data => Object.fromEntries(keys.filte
 const ticketEventData: Record<string, (data: Data, actor: Actor) => Data> = {
   opened: (d) => pick(d, ['channel', 'type', 'suggestedSeverity']),
   entitlementRefused: (d) => pick(d, ['reasonId', 'text']),
+  entitlementDecided: (d) => pick(d, ['decision', 'reasonId', 'text', 'source', 'contractId', 'quota']),
   supportLimited: (d) => pick(d, ['decision', 'text', 'phase', 'source']),
   assigned: (d) => ({ engineer: customerEngineer(d.engineer) }),
   responded: (d) => pick(d, ['message']),

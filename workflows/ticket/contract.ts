@@ -18,6 +18,7 @@ import type {
   CaseDetails,
   Contact,
   Engineer,
+  Entitlement,
   ResolutionKind,
   SupportScopeRecord,
   TargetStatus,
@@ -36,12 +37,16 @@ export function ticketWorkflowId(ticketId: string): string {
   return `ticket-${ticketId}`;
 }
 
+/** The entitlement decision as the activity answers it; the ticket adds when it was decided. */
+export type EntitlementDecision = Omit<Entitlement, 'decidedAt' | 'reportedAt'>;
+
 export type TicketChannel = (typeof ticketChannels)[number];
 export type TicketType = (typeof ticketTypes)[number];
 export type {
   CaseDetails,
   Contact,
   Engineer,
+  Entitlement,
   ResolutionKind,
   SupportScopeRecord,
   TargetStatus,
@@ -67,6 +72,7 @@ export type OpenTicketInput = TicketOpeningFields & {
 export type TicketEventType =
   | 'opened'
   | 'entitlementRefused'
+  | 'entitlementDecided'
   | 'supportLimited'
   | 'assigned'
   | 'responded'
@@ -211,7 +217,10 @@ export interface ComputeTargetsResult {
   rulesVersion: string;
   digest: TicketRulesDigest;
   targets: ComputedTarget[];
-  entitlement?: { entitled: true; scope?: SupportScopeRecord } | { entitled: false; reasonId: string; text: string };
+  /** `decision` is absent from results recorded before agreements decided entitlement. */
+  entitlement?:
+    | { entitled: true; scope?: SupportScopeRecord; decision?: EntitlementDecision }
+    | { entitled: false; reasonId: string; text: string; decision?: EntitlementDecision };
 }
 
 /** Error type of a ticket's inputs the policy refuses (unknown severity, …): never retried. */

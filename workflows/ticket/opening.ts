@@ -35,6 +35,11 @@ export function completeOpening(m: TicketMachine, opened: TicketEventDraft, resu
     d.record('targetsComputed', SYSTEM, { rules: state.rulesVersion, targets });
   }
   const entitlement = result.entitlement;
+  if (entitlement?.decision) {
+    // The one decision, from the agreement and the version, shown in the state and the events.
+    state.entitlement = { ...entitlement.decision, decidedAt: d.at };
+    d.record('entitlementDecided', SYSTEM, { ...entitlement.decision });
+  }
   if (entitlement && !entitlement.entitled) {
     // Not entitled: opened and rejected at once, so the customer sees why.
     d.record('entitlementRefused', SYSTEM, { reasonId: entitlement.reasonId, text: entitlement.text });

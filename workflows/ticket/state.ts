@@ -86,6 +86,25 @@ export const supportScopeSchema = z
   })
   .describe("What support a ticket gets from its product version's lifecycle phase and minor release.");
 
+export const entitlementDecisions = ['accepted', 'acceptedBillable', 'knownSolutionsOnly', 'rejected'] as const;
+
+export const entitlementSchema = z
+  .object({
+    decision: z.enum(entitlementDecisions),
+    reasonId: z.string().optional().describe("Why: the policy's reason id (quotaUsed, contractEnded, versionUnsupported, …)."),
+    text: z.string().optional().describe('What the customer is told.'),
+    source: z.string().optional().describe('The paragraph it rests on.'),
+    contractId: z.string().optional(),
+    contractVersion: z.number().int().optional(),
+    quota: z
+      .object({ year: z.number().int(), allowance: z.number().int(), used: z.number().int(), left: z.number().int() })
+      .optional()
+      .describe("The agreement year's ticket quota when the ticket opened."),
+    decidedAt: instant,
+    reportedAt: instant.optional().describe('When its resolution was reported to its agreement (counted once).'),
+  })
+  .meta({ id: 'Entitlement', description: 'The one entitlement decision made at opening, from the agreement and the version.' });
+
 export const ticketEventSummarySchema = z.object({
   seq: z.number().int(),
   type: z.string(),
@@ -102,6 +121,7 @@ export const ticketStateSchema = ticketOpeningFields.extend({
   supportScope: supportScopeSchema
     .optional()
     .describe("Limited support from the version's lifecycle (billable in Extended Support, known solutions on an outdated minor)."),
+  entitlement: entitlementSchema.optional(),
   parentTicketId: z.string().optional().describe('Set on a child ticket split from another (ISPsystem 3.3).'),
   childTicketIds: z.array(z.string()),
   assignee: engineerSchema.optional(),
@@ -144,5 +164,6 @@ export type TicketOpeningFields = z.infer<typeof ticketOpeningFields>;
 export type Engineer = z.infer<typeof engineerSchema>;
 export type TicketTarget = z.infer<typeof ticketTargetSchema>;
 export type SupportScopeRecord = z.infer<typeof supportScopeSchema>;
+export type Entitlement = z.infer<typeof entitlementSchema>;
 export type TicketEventSummary = z.infer<typeof ticketEventSummarySchema> & { type: import('./contract').TicketEventType };
 export type TicketState = Omit<z.infer<typeof ticketStateSchema>, 'history'> & { history: TicketEventSummary[] };

@@ -6,6 +6,8 @@
  */
 import {
   continueAsNew,
+  getExternalWorkflowHandle,
+  log,
   patched,
   ParentClosePolicy,
   proxyActivities,
@@ -35,6 +37,8 @@ import {
   TicketStatusKey,
 } from '../search-attributes';
 import type { Actor, CommandBase } from '../contract';
+import { agreementWorkflowId, ticketResolvedSignal } from '../agreement/contract';
+import { resolutionReport } from './agreement-report';
 import { nextWake, refreshNextDue } from './clocks';
 import { childStarted, splitRecorded, ticketCommands, type ChildTicket, type TicketCommand } from './commands';
 import {
@@ -235,6 +239,19 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
     this.machine = step.machine;
     const workflowId = workflowInfo().workflowId;
     this.recorder.record(step.events.map((e) => ({ workflowId, ...e })));
+    this.reportResolution(step);
+  }
+
+  /** The first resolution of a ticket under an agreement is counted by its contract workflow (a signal; no history before agreements has one). */
+  private reportResolution(step: TicketStep): void {
+    const due = resolutionReport(this.machine, step.events, Date.now());
+    if (!due || !patched('agreement-quota')) return;
+    this.machine = due.machine;
+    getExternalWorkflowHandle(agreementWorkflowId(due.contractId))
+      .signal(ticketResolvedSignal, due.report)
+      .catch((err: Error) =>
+        log.warn('the agreement could not be told of the resolution', { contractId: due.contractId, err: err.message }),
+      );
   }
 
   /** Nothing may be left half-done: handlers finished, every event written, then straight on. */
