@@ -141,6 +141,14 @@ export function combineEntitlement(
 /** Whether the customer may open this ticket now, and on what terms. */
 export async function entitlement(pool: Pool, effective: EffectiveRules, input: ComputeTargetsInput): Promise<Entitlement> {
   let agreement: AgreementAnswer | undefined;
+  if (!input.contractId && input.checkEntitlement?.requireAgreement) {
+    agreement = {
+      decision: 'rejected',
+      contractVersion: 0,
+      reasonId: 'noAgreement',
+      text: `There is no ${effective.policy.name} support agreement for this customer: tickets are opened under an agreement.`,
+    };
+  }
   // Only the customer's own contract under this policy is asked (RulesStore checked it): unknown and foreign ones get one answer.
   if (input.contractId) agreement = (effective.contract && (await askAgreement(input))) || rowAnswer(effective, input);
   if (agreement?.decision === 'rejected') return combineEntitlement(agreement, input.contractId, {});

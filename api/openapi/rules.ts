@@ -1,8 +1,13 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  AgreementResponseSchema,
+  AgreementSchema,
   ContractIdParamSchema,
   ContractRequestSchema,
+  EndAgreementRequestSchema,
+  QuotaExchangeRequestSchema,
+  RenewalRequestSchema,
   NotificationRoutesSchema,
   PolicyIdParamSchema,
   PolicyOverrideRequestSchema,
@@ -19,20 +24,6 @@ const StoredOverrideSchema = z
     updatedBy: z.string().nullable().openapi({ description: 'The id of the API key that stored it.' }),
   })
   .openapi('StoredPolicyOverride');
-
-const ContractSchema = z
-  .object({
-    contractId: z.string(),
-    customerId: z.string(),
-    policyId: z.string(),
-    plan: z.string(),
-    startsAt: z.string().openapi({ format: 'date-time' }),
-    endsAt: z.string().openapi({ format: 'date-time' }).nullable(),
-    options: z.record(z.string(), z.boolean()),
-    override: z.record(z.string(), z.unknown()),
-    version: z.number().int(),
-  })
-  .openapi('Contract');
 
 const StoredRoutesSchema = z
   .object({
@@ -81,26 +72,46 @@ export function registerRulePaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'put',
     path: '/v1/contracts/{contractId}',
-    summary: "Create or change a customer's contract (plan, term, options, agreed terms)",
-    description: 'A change reaches the open tickets under the contract, as for a policy override.',
-    tags: ['rules'],
+    summary: 'Make or change a support agreement (manager): customer, plan, term, options, agreed terms, licences',
+    description:
+      "A new agreement starts its contract workflow (`contract-<id>`), which runs its term, quota years, reminders and renewals. A change is an Update; the open tickets under it recompute their deadlines. Plan rules across the customer's agreements (Infotecs 000 §3 Premium needs Basic; ISPsystem 10.1 one level per licence) are a 409 naming the field.",
+    tags: ['agreements'],
     security: secured,
     request: { params: contractParams, ...body(ContractRequestSchema) },
     responses: {
-      200: { description: 'Changed' },
-      201: { description: 'Created' },
-      ...errors('role', { 400: 'Invalid contract or agreed terms' }),
+      200: json('Changed: the agreement, and the fan-out workflow telling its open tickets', AgreementSchema),
+      201: json('Made: the agreement as its workflow wrote it', AgreementSchema),
+      ...errors('role', { 400: 'Invalid agreement or agreed terms', 409: 'A plan rule refuses it, or the agreement was ended' }),
     },
   });
   registry.registerPath({
     method: 'get',
     path: '/v1/contracts/{contractId}',
-    summary: 'A contract (engineer)',
-    tags: ['rules'],
+    summary: 'An agreement with its term, quota years, reminders, licences and tickets (customer: its own)',
+    tags: ['agreements'],
     security: secured,
     request: { params: contractParams },
-    responses: { 200: json('The contract', ContractSchema), ...errors('role', { 404: 'No such contract' }) },
+    responses: { 200: json('The agreement', AgreementResponseSchema), ...errors('role', { 404: 'No such contract' }) },
   });
+  const commands = [
+    ['renewals', 'Renew the agreement for a new term (its own quota year); a lapsed agreement too', RenewalRequestSchema],
+    ['end', 'End the agreement now: no more support under it', EndAgreementRequestSchema],
+    ['quota-exchanges', 'Exchange unused tickets of the current year for other services (Infotecs 000 §3)', QuotaExchangeRequestSchema],
+  ] as const;
+  for (const [path, summary, schema] of commands) {
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/contracts/{contractId}/${path}`,
+      summary: `${summary} (manager)`,
+      tags: ['agreements'],
+      security: secured,
+      request: { params: contractParams, ...body(schema) },
+      responses: {
+        200: json('The agreement after the change', AgreementSchema),
+        ...errors('role', { 404: 'No such contract', 409: 'The agreement does not allow it now' }),
+      },
+    });
+  }
   registry.registerPath({
     method: 'get',
     path: '/v1/notification-routes',

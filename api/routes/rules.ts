@@ -1,19 +1,12 @@
 import { Router, type Request, type Response } from 'express';
-import { applyOverride, policyById, PolicyError, PolicyInputError, validateTicketInputs, type PolicyOverride } from '../../policies/index';
+import { applyOverride, policyById, PolicyError, PolicyInputError, type PolicyOverride } from '../../policies/index';
 import { RULES_CHANGED_WORKFLOW, type RulesChanged } from '../../workflows/ticket/contract';
 import { allow } from '../auth';
 import { problems } from '../problem';
-import {
-  contractById,
-  contractJson,
-  notificationRoutes,
-  policyOverride,
-  replaceNotificationRoutes,
-  saveContract,
-  savePolicyOverride,
-} from '../read-models/rules';
-import { ContractIdParamSchema, ContractRequestSchema, NotificationRoutesSchema, PolicyOverrideRequestSchema } from '../schemas';
+import { notificationRoutes, policyOverride, replaceNotificationRoutes, savePolicyOverride } from '../read-models/rules';
+import { NotificationRoutesSchema, PolicyOverrideRequestSchema } from '../schemas';
 import { parse } from '../validate';
+import { mountContractRoutes } from './contracts';
 import type { RouteDeps } from './deps';
 
 /** A policy error as the API reports it: each bad field of the merged policy, under /override. */
@@ -72,36 +65,6 @@ async function putPolicyOverride({ pool }: RouteDeps, fanOut: FanOut, req: Reque
   res.json({ policyId: policy.id, version, rulesVersion: `${policy.id}@${policy.version}+policy#${version}`, fanoutWorkflowId: fanout });
 }
 
-async function putContract({ pool }: RouteDeps, fanOut: FanOut, req: Request, res: Response): Promise<void> {
-  const { contractId } = parse(ContractIdParamSchema, req.params, 'path');
-  const body = parse(ContractRequestSchema, req.body, 'request body');
-  let policy;
-  try {
-    policy = policyById(body.policyId);
-  } catch (err) {
-    invalidOverride(err);
-  }
-  try {
-    const merged = applyOverride(policy, body.override as PolicyOverride);
-    const severity = merged.severities[0].id;
-    validateTicketInputs(merged, { plan: body.plan, severity, options: body.options, product: merged.products[0] });
-  } catch (err) {
-    invalidOverride(err);
-  }
-  if (body.endsAt && Date.parse(body.endsAt) <= Date.parse(body.startsAt)) {
-    throw problems.validation([{ pointer: '/endsAt', detail: 'a contract ends after it starts' }]);
-  }
-  const version = await saveContract(pool, contractId, body);
-  const fanout = version > 1 ? await fanOut({ contractId }, { scope: `contract ${contractId}`, version, reason: body.reason }) : null;
-  res.status(version === 1 ? 201 : 200).json({ contractId, ...body, version, fanoutWorkflowId: fanout });
-}
-
-async function getContract({ pool }: RouteDeps, req: Request, res: Response): Promise<void> {
-  const c = await contractById(pool, String(req.params.contractId));
-  if (!c) throw problems.notFound(`No contract ${String(req.params.contractId)}.`);
-  res.json(contractJson(c));
-}
-
 async function putNotificationRoutes({ pool }: RouteDeps, req: Request, res: Response): Promise<void> {
   const body = parse(NotificationRoutesSchema, req.body, 'request body');
   body.routes.forEach((r, i) => {
@@ -125,8 +88,7 @@ export function ruleRoutes(deps: RouteDeps): Router {
   const fanOut = fanOutWith(deps);
   router.get('/policies/:policyId/override', allow('engineer'), (req, res) => getPolicyOverride(deps, req, res));
   router.put('/policies/:policyId/override', allow('manager'), (req, res) => putPolicyOverride(deps, fanOut, req, res));
-  router.put('/contracts/:contractId', allow('manager'), (req, res) => putContract(deps, fanOut, req, res));
-  router.get('/contracts/:contractId', allow('engineer'), (req, res) => getContract(deps, req, res));
+  mountContractRoutes(router, deps, fanOut);
   router.get('/notification-routes', allow('manager'), async (_req, res) => {
     res.json({ routes: await notificationRoutes(deps.pool) });
   });

@@ -8,6 +8,7 @@ import { policyById, PolicyError, PolicyInputError, targetKinds, type Policy } f
 import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/ticket/contract';
 import { actorOf, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
+import { agreementsOfCustomer } from '../read-models/agreements';
 import { contractTerms } from '../read-models/rules';
 import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '../schemas';
 import { parse } from '../validate';
@@ -52,6 +53,25 @@ async function ownContract({ pool }: RouteDeps, body: OpenTicketRequest, custome
   // An unknown or foreign contract is not refused here: the ticket opens and is rejected with the reason,
   // the same for both, and nothing of another customer's contract is looked at.
   return contract && contract.customer_id === customerId ? contract : undefined;
+}
+
+/**
+ * A customer's ticket that names no agreement is opened under the customer's one agreement under the
+ * policy; with several it must name one; with none it opens and is rejected (noAgreement) at opening.
+ */
+async function withOwnAgreement(deps: RouteDeps, body: OpenTicketRequest, customerId: string): Promise<OpenTicketRequest> {
+  if (body.contractId) return body;
+  const own = (await agreementsOfCustomer(deps.pool, customerId, body.policyId)).filter((a) => a.workflow_id && a.status !== 'ended');
+  if (own.length === 1) return { ...body, contractId: own[0].contract_id };
+  if (own.length > 1) {
+    throw problems.validation([
+      {
+        pointer: '/contractId',
+        detail: `required: the customer has ${own.length} agreements under ${body.policyId} (${own.map((a) => a.contract_id).join(', ')})`,
+      },
+    ]);
+  }
+  return body;
 }
 
 /** The rules the ticket will run under (the policy's override, the own contract's terms); the catalog's when they cannot load. */
@@ -240,10 +260,11 @@ export async function openTicket(deps: RouteDeps, live: LiveTickets, req: Reques
   }
   assertCustomerScope(principal, customerId);
   const idempotencyKey = idempotencyKeyOf(req);
-  const options = await checkedOpening(deps, live, body, customerId);
+  const named = principal.role === 'customer' ? await withOwnAgreement(deps, body, customerId) : body;
+  const options = await checkedOpening(deps, live, named, customerId);
   const ticketId = ticketIdFor(customerId, idempotencyKey);
-  const input = openTicketInput(ticketId, customerId, principal, body, options);
-  const replayed = await startTicket(deps, input, body, requestHash({ ...body, customerId }), idempotencyKey);
+  const input = openTicketInput(ticketId, customerId, principal, named, options);
+  const replayed = await startTicket(deps, input, named, requestHash({ ...body, customerId }), idempotencyKey);
 
   const ticket = await openedState(deps, live, principal, ticketId);
   res

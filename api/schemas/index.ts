@@ -7,3 +7,4 @@ export * from './lifecycle';
 export * from './api-keys';
 export * from './published';
 export * from './quotes';
+export * from './agreements';

@@ -2,6 +2,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { unknownOverrideKeys } from '../../policies/load';
 import { policyIds } from '../../policies/identifiers';
+import { agreementExtras } from './agreements';
 import { instant, text } from './common';
 
 /** A contract's id in a path: what the routes accept, and what the document says. */
@@ -44,6 +45,7 @@ export const ContractRequestSchema = z
     options: z.record(z.string(), z.boolean()).default({}),
     override: overrideDocument('Individually agreed terms merged over the policy (targets, calendars, options).').default({}),
     reason: text(2_000).default('contract updated'),
+    ...agreementExtras,
   })
   .strict()
   .openapi('ContractRequest');

@@ -34,7 +34,15 @@ const notEnded = (s: AgreementState) =>
 export function renewalStart(s: AgreementState, c: RenewAgreementCommand, now: number): number {
   if (c.startsAt) return Date.parse(c.startsAt);
   const end = Date.parse(s.periods.at(-1)!.endsAt!);
-  return Math.max(end, now);
+  // To the second, as tickets count their instants: a ticket opened in the same second is covered.
+  return Math.max(end, now - (now % 1000));
+}
+
+/** Whether a change moves the term's end (instants compared, not their spelling); undefined leaves it. */
+function movesEnd(current: string | undefined, next: string | null | undefined): boolean {
+  if (next === undefined) return false;
+  if (next === null || current === undefined) return (next ?? undefined) !== current;
+  return Date.parse(next) !== Date.parse(current);
 }
 
 const change: AgreementCommand<ChangeAgreementCommand> = {
@@ -46,6 +54,8 @@ const change: AgreementCommand<ChangeAgreementCommand> = {
     if (c.customerId !== s.customerId) return `contract ${s.contractId} is customer ${s.customerId}'s; its customer cannot change`;
     if (c.policyId !== s.policyId) return `contract ${s.contractId} is under policy ${s.policyId}; make a new agreement for another policy`;
     const term = s.periods.at(-1)!;
+    if (s.status === 'lapsed' && movesEnd(term.endsAt, c.endsAt))
+      return `contract ${s.contractId} has lapsed: renew it for a new term instead`;
     if (c.endsAt !== undefined && c.endsAt !== null) {
       const end = Date.parse(c.endsAt);
       if (end <= Date.parse(term.startsAt)) return `the term ends after it starts (${term.startsAt})`;
@@ -65,10 +75,10 @@ const change: AgreementCommand<ChangeAgreementCommand> = {
     if (c.contactEmail) st.contactEmail = c.contactEmail;
     else delete st.contactEmail;
     const term = st.periods.at(-1)!;
-    if (c.endsAt !== undefined && (c.endsAt ?? undefined) !== term.endsAt) {
+    if (movesEnd(term.endsAt, c.endsAt)) {
       changed.push('endsAt' as never);
-      if (c.endsAt === null) delete term.endsAt;
-      else term.endsAt = c.endsAt;
+      if (c.endsAt === null || c.endsAt === undefined) delete term.endsAt;
+      else term.endsAt = isoInstant(Date.parse(c.endsAt));
       reboundOpenYear(st);
       scheduleReminders(st, now);
     }

@@ -222,19 +222,28 @@ function lapse(d: AgreementDraft, at: number): void {
   const s = d.state;
   if (s.status !== 'active') return;
   s.status = 'lapsed';
-  d.record('lapsed', SYSTEM, { endedOn: s.periods.at(-1)?.endsAt ?? null }, at);
+  const term = s.periods[s.years.at(-1)?.period ?? s.periods.length - 1];
+  d.record('lapsed', SYSTEM, { endedOn: term.endsAt ?? null }, at);
 }
 
 function sendReminder(d: AgreementDraft, at: number): void {
   const s = d.state;
   const r = s.reminders.find((x) => !x.sentAt && !x.skipped)!;
+  const endsAt = Date.parse(r.endsAt ?? s.periods[r.period].endsAt!);
+  // Woken late (a worker down for weeks): a reminder of an end already past, or one a later reminder supersedes, is skipped.
+  const superseded = s.reminders.some((x) => x !== r && !x.sentAt && !x.skipped && x.period === r.period && Date.parse(x.dueAt) <= d.now);
+  if (d.now >= endsAt || superseded) {
+    r.skipped = true;
+    return;
+  }
   r.sentAt = isoInstant(d.now);
   if (d.now - at > 60_000) r.late = true;
-  const endsAt = s.periods[r.period].endsAt!;
-  d.record('reminderSent', SYSTEM, { daysBefore: r.daysBefore, endsAt, dueAt: r.dueAt, late: r.late ?? false }, at, {
+  const term = s.periods[r.period].endsAt!;
+  // On time it is recorded at its due instant; late, when it went out (the message counts the days really left).
+  d.record('reminderSent', SYSTEM, { daysBefore: r.daysBefore, endsAt: term, dueAt: r.dueAt, late: r.late ?? false }, r.late ? d.now : at, {
     event: 'termReminder',
     daysBefore: r.daysBefore,
-    endsAt,
+    endsAt: term,
   });
 }
 
@@ -259,12 +268,14 @@ export function scheduleReminders(s: AgreementState, now: number): void {
   s.reminders = s.reminders.filter((r) => r.sentAt || r.skipped);
   if (endsAt === undefined || endsAt <= now) return;
   const days = [...new Set(s.rules.reminderDaysBeforeEnd)].sort((a, b) => b - a);
+  const end = isoInstant(endsAt);
+  // Once per end: a reminder sent for an end that moved later is sent again for the new end.
   const fresh = days
-    .filter((n) => !s.reminders.some((r) => r.period === period && r.daysBefore === n))
-    .map((n) => ({ period, daysBefore: n, dueAt: isoInstant(daysBefore(endsAt, n)) }));
+    .filter((n) => !s.reminders.some((r) => r.period === period && r.daysBefore === n && (r.endsAt ?? end) === end))
+    .map((n) => ({ period, daysBefore: n, endsAt: end, dueAt: isoInstant(daysBefore(endsAt, n)) }));
   const past = fresh.filter((r) => Date.parse(r.dueAt) <= now);
   for (const r of past.slice(0, -1)) s.reminders.push({ ...r, skipped: true });
   const nearestPast = past.at(-1);
-  if (nearestPast) s.reminders.push({ ...nearestPast, dueAt: isoInstant(now) });
+  if (nearestPast) s.reminders.push(nearestPast); // due already: it goes out at once, marked late
   s.reminders.push(...fresh.filter((r) => Date.parse(r.dueAt) > now));
 }

@@ -5,16 +5,17 @@
 import type { Actor } from '../contract';
 import { isoInstant } from '../kernel/instants';
 import type { TicketResolved } from './contract';
-import { draft, exchangedIn, leftIn, rolloverOf, SYSTEM, yearAt, type AgreementDraft, type AgreementStep } from './machine';
+import { draft, exchangedIn, fireDue, leftIn, rolloverOf, SYSTEM, yearAt, type AgreementDraft, type AgreementStep } from './machine';
 import type { AgreementState, AgreementYear } from './state';
 
 /** A resolved ticket reported by its workflow; a repeated report (reopened, resolved again) changes nothing. */
 export function countTicket(state: AgreementState, t: TicketResolved, now: number): AgreementStep {
   const d = draft(state, now);
+  fireDue(d); // a year that ended before the report arrived is closed first, so the ticket lands in its own year
   const s = d.state;
-  if (s.years.some((y) => y.ticketIds?.includes(t.ticketId))) return { state, events: [] };
+  if (s.years.some((y) => y.ticketIds?.includes(t.ticketId))) return d.step();
   const year = yearAt(s, Date.parse(t.resolvedAt));
-  if (!year) return { state, events: [] };
+  if (!year) return d.step();
   if (t.billable) year.billable += 1;
   else year.used += 1;
   year.ticketIds?.push(t.ticketId);

@@ -52,6 +52,7 @@ export const agreementYearSchema = z
 export const agreementReminderSchema = z.object({
   period: z.number().int().min(0),
   daysBefore: z.number().int().min(1),
+  endsAt: instant.optional().describe('The end of the term it reminds of.'),
   dueAt: instant,
   sentAt: instant.optional(),
   late: z.boolean().optional().describe('Sent after its due instant (an agreement made or renewed late).'),

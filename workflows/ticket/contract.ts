@@ -210,7 +210,7 @@ export interface ComputeTargetsInput {
   pauses: ClockPause[];
   now: string;
   /** At opening: also check entitlement (contract active, product version supported). */
-  checkEntitlement?: { productVersion?: string; product?: string };
+  checkEntitlement?: { productVersion?: string; product?: string; requireAgreement?: boolean };
 }
 
 export interface ComputeTargetsResult {

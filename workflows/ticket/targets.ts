@@ -33,7 +33,16 @@ export function targetsInput(m: TicketMachine, request: RecomputeRequest, now: n
     clocks,
     pauses: state.pauses.map((p) => ({ start: p.start, ...(p.end ? { end: p.end } : {}) })),
     now: isoToSecond(now),
-    ...(request.entitlement ? { checkEntitlement: { product: state.product, productVersion: state.productVersion } } : {}),
+    ...(request.entitlement
+      ? {
+          checkEntitlement: {
+            product: state.product,
+            productVersion: state.productVersion,
+            // A customer opens tickets only under an agreement; staff may open one on a customer's behalf without.
+            ...(state.openedBy.kind === 'customer' ? { requireAgreement: true } : {}),
+          },
+        }
+      : {}),
   };
 }
 
