@@ -77,7 +77,15 @@ describe('role matrix: every documented operation, every kind of caller', () => 
     description: 'No mail since 09:10.',
     product: 'M-Switch',
   };
-  const contract = { customerId: 'acme', policyId: 'isode', plan: 'gold', startsAt: '2020-01-01T00:00:00Z', options: {} };
+  const contract = {
+    customerId: 'acme',
+    policyId: 'isode',
+    plan: 'gold',
+    startsAt: '2020-01-01T00:00:00Z',
+    endsAt: '2040-01-01T00:00:00Z',
+    options: {},
+  };
+  let endingId = '';
   const product = { name: 'Matrix Relay', policyId: 'infotecs', zone: 'UTC' };
   const licence = { customerId: 'acme', product: 'matrix', version: '1', contactEmail: 'ops@acme.example' };
   const routes = { routes: [{ policyId: '*', role: 'supportManagement', channel: 'email', address: 'managers@vendor.example' }] };
@@ -176,7 +184,47 @@ describe('role matrix: every documented operation, every kind of caller', () => 
       body: () => ({ override: { warnAtShare: 0.8 }, reason: 'role matrix' }),
     },
     'PUT /v1/contracts/{contractId}': { who: 'manager', path: () => '/v1/contracts/C-MATRIX', body: () => contract },
-    'GET /v1/contracts/{contractId}': { who: 'engineer', path: () => '/v1/contracts/C-MATRIX' },
+    'GET /v1/contracts/{contractId}': { who: 'own', path: () => '/v1/contracts/C-MATRIX' },
+    'POST /v1/contracts/{contractId}/renewals': {
+      who: 'manager',
+      path: () => '/v1/contracts/C-MATRIX/renewals',
+      body: () => ({ endsAt: `${2041 + next()}-01-01T00:00:00Z` }),
+    },
+    'POST /v1/contracts/{contractId}/end': {
+      who: 'manager',
+      path: () => `/v1/contracts/${endingId}/end`,
+      body: () => ({ reason: 'role matrix' }),
+      // Each allowed caller ends an agreement of its own (an ended one takes no more changes).
+      prepare: async () => {
+        endingId = `C-END-${next()}`;
+        await must('PUT', `/v1/contracts/${endingId}`, { ...contract, customerId: 'initech' });
+      },
+    },
+    'POST /v1/contracts/{contractId}/quota-exchanges': {
+      who: 'manager',
+      path: () => '/v1/contracts/C-QUOTA/quota-exchanges',
+      body: () => ({ tickets: 1, for: 'Premium: one on-site visit' }),
+    },
+    'POST /v1/quotes/renewal': {
+      who: 'anyKey',
+      path: () => '/v1/quotes/renewal',
+      body: () => ({ policyId: 'infotecs', licencePrice: { amount: 100000, currency: 'EUR' }, year: 1 }),
+    },
+    'POST /v1/quotes/co-terming': {
+      who: 'anyKey',
+      path: () => '/v1/quotes/co-terming',
+      body: () => ({ policyId: 'ispsystem', purchasedOn: '2026-01-15', existingEndsOn: '2026-07-21' }),
+    },
+    'POST /v1/quotes/back-payment': {
+      who: 'anyKey',
+      path: () => '/v1/quotes/back-payment',
+      body: () => ({
+        policyId: 'ispsystem',
+        updatesEndedOn: '2023-03-01',
+        purchasedOn: '2026-03-01',
+        annualPrice: { amount: 120000, currency: 'EUR' },
+      }),
+    },
     'GET /v1/notification-routes': { who: 'manager', path: () => '/v1/notification-routes' },
     'PUT /v1/notification-routes': { who: 'admin', path: () => '/v1/notification-routes', body: () => routes },
     'POST /v1/sla/preview': {
@@ -259,6 +307,12 @@ describe('role matrix: every documented operation, every kind of caller', () => 
     keys.none = undefined;
     // The seed: one contract, the policy's override, routes, one product version (before GA: pilots allowed), a licence, one ticket.
     await must('PUT', '/v1/contracts/C-MATRIX', contract);
+    await must('PUT', '/v1/contracts/C-QUOTA', {
+      customerId: 'acme',
+      policyId: 'infotecs',
+      plan: 'basic',
+      startsAt: '2020-01-01T00:00:00Z',
+    });
     await must('PUT', '/v1/policies/isode/override', { override: { warnAtShare: 0.8 }, reason: 'seed' });
     await must('PUT', '/v1/notification-routes', routes);
     await must('PUT', '/v1/products/matrix', product);
