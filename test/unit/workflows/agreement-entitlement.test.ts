@@ -139,6 +139,17 @@ describe('answerEntitlement: the term', () => {
     expect(ask(renewed, { at: '2028-03-01T00:00:00Z' })).toEqual({ contractVersion: 2, decision: 'accepted' });
   });
 
+  it('renewed late without a start: in force from the second of the renewal, so a ticket opened in that second is covered', () => {
+    const lapsed = agreement(isp(), at('2026-12-01T00:00:00Z'), at('2028-02-01T00:00:00Z'));
+    const renewed = renew.apply(frozen(lapsed), { by: manager, endsAt: '2029-02-01T00:00:00Z' }, at('2028-02-01T09:15:30.999Z')).state;
+    expect(renewed.periods[1].startsAt).toBe('2028-02-01T09:15:30.000Z');
+    expect(ask(renewed, { at: '2028-02-01T09:15:30Z' })).toEqual({ contractVersion: 2, decision: 'accepted' });
+    expect(ask(renewed, { at: '2028-02-01T09:15:29Z' })).toMatchObject({
+      reasonId: 'contractEnded',
+      text: `Contract C2 ended on 2028-01-01. ${afterTermText}`,
+    });
+  });
+
   it('another customer: contractInactive, whatever the instant', () => {
     const inactive = {
       contractVersion: 1,

@@ -10,7 +10,7 @@ import { renderTermReminder } from '../../../activities/notifications/agreement-
 import { catalog } from '../../../policies/index';
 import type { CommandBase } from '../../../workflows/contract';
 import { addMonths, daysBefore, yearOfTerm } from '../../../workflows/agreement/calendar';
-import { agreementCommands, type AgreementCommand } from '../../../workflows/agreement/commands';
+import { agreementCommands, renewalStart, type AgreementCommand } from '../../../workflows/agreement/commands';
 import {
   changeAgreementUpdate,
   endAgreementUpdate,
@@ -220,9 +220,9 @@ describe('agreedState and the term', () => {
     expect(types(a.agreed)).toEqual(['agreed']);
     expect(a.state.status).toBe('pending');
     expect(a.state.reminders).toEqual([
-      { period: 0, daysBefore: 60, dueAt: '2029-11-02T00:00:00.000Z' },
-      { period: 0, daysBefore: 30, dueAt: '2029-12-02T00:00:00.000Z' },
-      { period: 0, daysBefore: 7, dueAt: '2029-12-25T00:00:00.000Z' },
+      { period: 0, daysBefore: 60, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-11-02T00:00:00.000Z' },
+      { period: 0, daysBefore: 30, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-12-02T00:00:00.000Z' },
+      { period: 0, daysBefore: 7, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-12-25T00:00:00.000Z' },
     ]);
     const due = nextDue(a.state)!;
     expect([new Date(due.at).toISOString(), due.what]).toEqual(['2027-01-01T00:00:00.000Z', 'start of the term']);
@@ -378,7 +378,7 @@ describe('reminders and lapse', () => {
     expect(a.tick(at('2031-01-01T00:00:00Z'))).toEqual([]);
   });
 
-  it('woken late, it catches up in time order, each event at its own instant; reminders sent late say so', () => {
+  it('woken late, it catches up in time order, each event at its own instant; woken after the end, it sends no reminder', () => {
     const a = made();
     const events = a.tick(at('2030-02-01T00:00:00Z'));
     expect(events.map((e) => [e.type, e.occurredAt])).toEqual([
@@ -388,9 +388,6 @@ describe('reminders and lapse', () => {
       ['yearStarted', '2028-01-01T00:00:00.000Z'],
       ['yearEnded', '2029-01-01T00:00:00.000Z'],
       ['yearStarted', '2029-01-01T00:00:00.000Z'],
-      ['reminderSent', '2029-11-02T00:00:00.000Z'],
-      ['reminderSent', '2029-12-02T00:00:00.000Z'],
-      ['reminderSent', '2029-12-25T00:00:00.000Z'],
       ['yearEnded', '2030-01-01T00:00:00.000Z'],
       ['lapsed', '2030-01-01T00:00:00.000Z'],
     ]);
@@ -399,21 +396,91 @@ describe('reminders and lapse', () => {
       [40, 40],
       [40, 40],
     ]);
-    expect(a.state.reminders.map((r) => [r.sentAt, r.late])).toEqual([
-      ['2030-02-01T00:00:00.000Z', true],
-      ['2030-02-01T00:00:00.000Z', true],
-      ['2030-02-01T00:00:00.000Z', true],
+    // Each reminder is of an end already past when the workflow woke: skipped, none sent.
+    expect(a.state.reminders).toEqual([
+      { period: 0, daysBefore: 60, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-11-02T00:00:00.000Z', skipped: true },
+      { period: 0, daysBefore: 30, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-12-02T00:00:00.000Z', skipped: true },
+      { period: 0, daysBefore: 7, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-12-25T00:00:00.000Z', skipped: true },
     ]);
-    expect(events[8].data).toMatchObject({ daysBefore: 7, dueAt: '2029-12-25T00:00:00.000Z', late: true });
-    // Within a minute of its instant a reminder is on time.
-    const b = started();
-    b.tick(at('2029-11-02T00:01:00Z'));
-    expect(b.state.reminders[0]).toEqual({
+    expect(nextDue(a.state)).toBeUndefined();
+    expect(a.tick(at('2031-01-01T00:00:00Z'))).toEqual([]);
+  });
+
+  it('woken between the 30- and the 7-day instants: only the 30-day reminder goes out, late, recorded when sent', () => {
+    const a = made();
+    const events = a.tick(at('2029-12-10T08:00:00Z'));
+    expect(dated(events.filter((e) => e.type === 'reminderSent'))).toEqual([
+      [
+        'reminderSent',
+        '2029-12-10T08:00:00.000Z',
+        { daysBefore: 30, endsAt: '2030-01-01T00:00:00Z', dueAt: '2029-12-02T00:00:00.000Z', late: true },
+      ],
+    ]);
+    expect(events.map((e) => e.type)).toEqual([
+      'started',
+      'yearStarted',
+      'yearEnded',
+      'yearStarted',
+      'yearEnded',
+      'yearStarted',
+      'reminderSent',
+    ]);
+    // The 60-day one is superseded by the 30-day one, also due; the 7-day one is still to come.
+    expect(a.state.reminders).toEqual([
+      { period: 0, daysBefore: 60, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-11-02T00:00:00.000Z', skipped: true },
+      {
+        period: 0,
+        daysBefore: 30,
+        endsAt: '2030-01-01T00:00:00.000Z',
+        dueAt: '2029-12-02T00:00:00.000Z',
+        sentAt: '2029-12-10T08:00:00.000Z',
+        late: true,
+      },
+      { period: 0, daysBefore: 7, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-12-25T00:00:00.000Z' },
+    ]);
+    expect(renderTermReminder(events.at(-1)!, a.state).body.daysLeft).toBe(22);
+    expect(dated(a.tick(at('2029-12-25T00:00:00Z')))).toEqual([
+      [
+        'reminderSent',
+        '2029-12-25T00:00:00.000Z',
+        { daysBefore: 7, endsAt: '2030-01-01T00:00:00Z', dueAt: '2029-12-25T00:00:00.000Z', late: false },
+      ],
+    ]);
+  });
+
+  it('woken after the 7-day instant but before the end: the 7-day reminder alone goes out, late', () => {
+    const a = started();
+    a.tick(at('2029-10-01T00:00:00Z'));
+    const events = a.tick(at('2029-12-28T00:00:00Z'));
+    expect(dated(events)).toEqual([
+      [
+        'reminderSent',
+        '2029-12-28T00:00:00.000Z',
+        { daysBefore: 7, endsAt: '2030-01-01T00:00:00Z', dueAt: '2029-12-25T00:00:00.000Z', late: true },
+      ],
+    ]);
+    expect(a.state.reminders.map((r) => [r.daysBefore, r.skipped, r.sentAt, r.late])).toEqual([
+      [60, true, undefined, undefined],
+      [30, true, undefined, undefined],
+      [7, undefined, '2029-12-28T00:00:00.000Z', true],
+    ]);
+  });
+
+  it('within a minute of its instant a reminder is on time, recorded at its due instant; past a minute it is late', () => {
+    const a = started();
+    a.tick(at('2029-11-01T00:00:00Z'));
+    const onTime = a.tick(at('2029-11-02T00:01:00Z'));
+    expect(onTime.map((e) => [e.type, e.occurredAt, e.data.late])).toEqual([['reminderSent', '2029-11-02T00:00:00.000Z', false]]);
+    expect(a.state.reminders[0]).toEqual({
       period: 0,
       daysBefore: 60,
+      endsAt: '2030-01-01T00:00:00.000Z',
       dueAt: '2029-11-02T00:00:00.000Z',
       sentAt: '2029-11-02T00:01:00.000Z',
     });
+    const late = a.tick(at('2029-12-02T00:01:00.001Z'));
+    expect(late.map((e) => [e.type, e.occurredAt, e.data.late])).toEqual([['reminderSent', '2029-12-02T00:01:00.001Z', true]]);
+    expect(a.state.reminders[1]).toMatchObject({ sentAt: '2029-12-02T00:01:00.001Z', late: true });
   });
 
   it('a reminder sent late tells how many days are really left', () => {
@@ -423,39 +490,46 @@ describe('reminders and lapse', () => {
     expect(dated(sent)).toEqual([
       [
         'reminderSent',
-        '2029-12-25T00:00:00.000Z',
+        '2029-12-29T00:00:00.000Z',
         { daysBefore: 7, endsAt: '2030-01-01T00:00:00Z', dueAt: '2029-12-25T00:00:00.000Z', late: true },
       ],
     ]);
     expect(a.state.reminders[2]).toMatchObject({ sentAt: '2029-12-29T00:00:00.000Z', late: true });
-    // BUG: activities/notifications/agreement-messages.ts daysLeft() counts from event.occurredAt, which
-    // machine.ts sendReminder records as the due instant (2029-12-25), not the sending (2029-12-29): a reminder
-    // sent three days before the end says "in 7 days". Actual: daysLeft 7, subject "… (in 7 days)".
+    // Recorded at the instant it went out, so the message counts the days really left.
     const message = renderTermReminder(sent[0], a.state);
     expect(message.body.daysLeft).toBe(3);
     expect(message.subject).toBe('Your support agreement C1 ends on 2030-01-01 00:00 UTC (in 3 days)');
   });
 
-  it('made 20 days before its end: 60 is skipped, 30 (the nearest past) goes out at once, 7 at its instant', () => {
+  it('made 20 days before its end: 60 is skipped, 30 (the nearest past) goes out at once, late, 7 at its instant', () => {
     const now = at('2029-12-12T09:30:00Z');
     const a = Agreement.agree(basic({ startsAt: '2029-12-12T09:30:00Z' }), now);
+    // The 30-day reminder keeps its own due instant (2029-12-02), before the start, so it fires first; it is recorded when sent.
     expect(dated(a.agreed).slice(1)).toEqual([
+      [
+        'reminderSent',
+        '2029-12-12T09:30:00.000Z',
+        { daysBefore: 30, endsAt: '2030-01-01T00:00:00Z', dueAt: '2029-12-02T00:00:00.000Z', late: true },
+      ],
       ['started', '2029-12-12T09:30:00.000Z', { period: 0, startsAt: '2029-12-12T09:30:00Z' }],
       [
         'yearStarted',
         '2029-12-12T09:30:00.000Z',
         { year: 1, startsAt: '2029-12-12T09:30:00.000Z', endsAt: '2030-01-01T00:00:00.000Z', allowance: 40, rolledOver: 0 },
       ],
-      [
-        'reminderSent',
-        '2029-12-12T09:30:00.000Z',
-        { daysBefore: 30, endsAt: '2030-01-01T00:00:00Z', dueAt: '2029-12-12T09:30:00.000Z', late: false },
-      ],
     ]);
+    expect(renderTermReminder(a.agreed[1], a.state).body.daysLeft).toBe(20);
     expect(a.state.reminders).toEqual([
-      { period: 0, daysBefore: 60, dueAt: '2029-11-02T00:00:00.000Z', skipped: true },
-      { period: 0, daysBefore: 30, dueAt: '2029-12-12T09:30:00.000Z', sentAt: '2029-12-12T09:30:00.000Z' },
-      { period: 0, daysBefore: 7, dueAt: '2029-12-25T00:00:00.000Z' },
+      { period: 0, daysBefore: 60, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-11-02T00:00:00.000Z', skipped: true },
+      {
+        period: 0,
+        daysBefore: 30,
+        endsAt: '2030-01-01T00:00:00.000Z',
+        dueAt: '2029-12-02T00:00:00.000Z',
+        sentAt: '2029-12-12T09:30:00.000Z',
+        late: true,
+      },
+      { period: 0, daysBefore: 7, endsAt: '2030-01-01T00:00:00.000Z', dueAt: '2029-12-25T00:00:00.000Z' },
     ]);
     expect(a.tick(at('2029-12-24T23:59:59Z'))).toEqual([]);
     expect(types(a.tick(at('2029-12-25T00:00:00Z')))).toEqual(['reminderSent']);
@@ -484,9 +558,9 @@ describe('renew', () => {
       at: '2029-10-15T00:00:00.000Z',
     });
     expect(a.state.reminders).toEqual([
-      { period: 1, daysBefore: 60, dueAt: '2030-11-02T00:00:00.000Z' },
-      { period: 1, daysBefore: 30, dueAt: '2030-12-02T00:00:00.000Z' },
-      { period: 1, daysBefore: 7, dueAt: '2030-12-25T00:00:00.000Z' },
+      { period: 1, daysBefore: 60, endsAt: '2031-01-01T00:00:00.000Z', dueAt: '2030-11-02T00:00:00.000Z' },
+      { period: 1, daysBefore: 30, endsAt: '2031-01-01T00:00:00.000Z', dueAt: '2030-12-02T00:00:00.000Z' },
+      { period: 1, daysBefore: 7, endsAt: '2031-01-01T00:00:00.000Z', dueAt: '2030-12-25T00:00:00.000Z' },
     ]);
     expect(dated(a.tick(at('2030-01-01T00:00:00Z')))).toEqual([
       ['yearEnded', '2030-01-01T00:00:00.000Z', { year: 3, used: 25, billable: 0, exchanged: 0, rolledOverToNext: 15 }],
@@ -527,6 +601,29 @@ describe('renew', () => {
     ]);
   });
 
+  it('renewalStart without a start: the current end, or after a lapse now truncated to the second', () => {
+    const a = started();
+    expect(renewalStart(a.state, { by: manager, endsAt: '2031-01-01T00:00:00Z' }, at('2029-10-15T08:30:45.678Z'))).toBe(
+      at('2030-01-01T00:00:00Z'),
+    );
+    a.tick(at('2030-01-01T00:00:00Z'));
+    const now = at('2030-03-01T12:00:07.999Z');
+    expect(renewalStart(a.state, { by: manager, endsAt: '2031-03-01T00:00:00Z' }, now)).toBe(at('2030-03-01T12:00:07Z'));
+    expect(renewalStart(a.state, { by: manager, startsAt: '2030-04-01T00:00:00Z', endsAt: '2031-03-01T00:00:00Z' }, now)).toBe(
+      at('2030-04-01T00:00:00Z'),
+    );
+    const events = a.ok(renew, { by: manager, endsAt: '2031-03-01T00:00:00Z' }, now);
+    expect(dated(events).slice(0, 2)).toEqual([
+      [
+        'renewed',
+        '2030-03-01T12:00:07.999Z',
+        { startsAt: '2030-03-01T12:00:07.000Z', endsAt: '2031-03-01T00:00:00Z', reason: null, version: 2 },
+      ],
+      ['started', '2030-03-01T12:00:07.000Z', { period: 1, startsAt: '2030-03-01T12:00:07.000Z' }],
+    ]);
+    expect(a.year(4).startsAt).toBe('2030-03-01T12:00:07.000Z');
+  });
+
   it('a later start leaves a gap: the term lapses at its end and the renewal starts at its own start', () => {
     const a = started();
     a.ok(renew, { by: manager, startsAt: '2030-02-01T00:00:00Z', endsAt: '2031-02-01T00:00:00Z' }, at('2029-12-01T00:00:00Z'));
@@ -553,8 +650,7 @@ describe('renew', () => {
     a.ok(renew, { by: manager, startsAt: '2030-02-01T00:00:00Z', endsAt: '2031-02-01T00:00:00Z' }, at('2029-12-01T00:00:00Z'));
     const lapsed = a.tick(at('2030-01-15T00:00:00Z')).find((e) => e.type === 'lapsed');
     expect(a.state.status).toBe('lapsed');
-    // BUG: workflows/agreement/machine.ts lapse() records endedOn as s.periods.at(-1).endsAt, the end of the
-    // renewal still to come (2031-02-01), not of the term that lapsed (2030-01-01).
+    // Not the end of the renewal still to come (2031-02-01).
     expect(lapsed?.data).toEqual({ endedOn: '2030-01-01T00:00:00Z' });
   });
 
@@ -589,7 +685,13 @@ describe('end', () => {
     expect(a.state).toMatchObject({ status: 'ended', endedAt: '2029-11-10T08:00:00.000Z', endedReason: 'customer left', version: 2 });
     expect(a.year(3)).toMatchObject({ used: 5, rolledOverToNext: 0 });
     expect(a.state.reminders).toEqual([
-      { period: 0, daysBefore: 60, dueAt: '2029-11-02T00:00:00.000Z', sentAt: '2029-11-02T00:00:00.000Z' },
+      {
+        period: 0,
+        daysBefore: 60,
+        endsAt: '2030-01-01T00:00:00.000Z',
+        dueAt: '2029-11-02T00:00:00.000Z',
+        sentAt: '2029-11-02T00:00:00.000Z',
+      },
     ]);
     expect(nextDue(a.state)).toBeUndefined();
     expect(a.tick(at('2031-01-01T00:00:00Z'))).toEqual([]);
@@ -606,21 +708,26 @@ describe('change', () => {
       [
         'changed',
         '2028-03-01T00:00:00.000Z',
-        { version: 2, reason: 'agreed with the customer', changed: ['endsAt'], endsAt: '2028-09-01T00:00:00Z' },
+        { version: 2, reason: 'agreed with the customer', changed: ['endsAt'], endsAt: '2028-09-01T00:00:00.000Z' },
       ],
     ]);
     expect(events[0].actor).toEqual(manager);
     expect(a.state.version).toBe(2);
+    expect(a.state.periods[0].endsAt).toBe('2028-09-01T00:00:00.000Z');
     expect(a.year(2)).toMatchObject({ startsAt: '2028-01-01T00:00:00.000Z', endsAt: '2028-09-01T00:00:00.000Z' });
     expect(a.state.reminders).toEqual([
-      { period: 0, daysBefore: 60, dueAt: '2028-07-03T00:00:00.000Z' },
-      { period: 0, daysBefore: 30, dueAt: '2028-08-02T00:00:00.000Z' },
-      { period: 0, daysBefore: 7, dueAt: '2028-08-25T00:00:00.000Z' },
+      { period: 0, daysBefore: 60, endsAt: '2028-09-01T00:00:00.000Z', dueAt: '2028-07-03T00:00:00.000Z' },
+      { period: 0, daysBefore: 30, endsAt: '2028-09-01T00:00:00.000Z', dueAt: '2028-08-02T00:00:00.000Z' },
+      { period: 0, daysBefore: 7, endsAt: '2028-09-01T00:00:00.000Z', dueAt: '2028-08-25T00:00:00.000Z' },
+    ]);
+    // Woken at each instant (a single wake-up at the end would skip them all: their end is past).
+    const sent = ['2028-07-03T00:00:00Z', '2028-08-02T00:00:00Z', '2028-08-25T00:00:00Z'].flatMap((t) => a.tick(at(t)));
+    expect(sent.map((e) => [e.type, e.occurredAt, e.data.late])).toEqual([
+      ['reminderSent', '2028-07-03T00:00:00.000Z', false],
+      ['reminderSent', '2028-08-02T00:00:00.000Z', false],
+      ['reminderSent', '2028-08-25T00:00:00.000Z', false],
     ]);
     expect(a.tick(at('2028-09-01T00:00:00Z')).map((e) => [e.type, e.occurredAt])).toEqual([
-      ['reminderSent', '2028-07-03T00:00:00.000Z'],
-      ['reminderSent', '2028-08-02T00:00:00.000Z'],
-      ['reminderSent', '2028-08-25T00:00:00.000Z'],
       ['yearEnded', '2028-09-01T00:00:00.000Z'],
       ['lapsed', '2028-09-01T00:00:00.000Z'],
     ]);
@@ -676,36 +783,119 @@ describe('change', () => {
     expect(a.run(change, changeOf(a.state), now).refused).toBe('contract C1 was ended on 2028-03-01');
   });
 
-  it('extending the end after some reminders went out reminds again before the new end', () => {
+  it('extending the end after some reminders went out reminds again, each once, before the new end', () => {
     const a = started();
-    a.tick(at('2029-12-10T00:00:00Z')); // 60 and 30 days before 2030-01-01 sent
+    for (const t of ['2029-11-02T00:00:00Z', '2029-12-02T00:00:00Z', '2029-12-10T00:00:00Z']) a.tick(at(t)); // 60 and 30 days before 2030-01-01 sent
     a.ok(change, changeOf(a.state, { endsAt: '2030-07-01T00:00:00Z', reason: 'extended by six months' }), at('2029-12-10T00:00:00Z'));
-    const unsent = a.state.reminders.filter((r) => !r.sentAt && !r.skipped).map((r) => [r.daysBefore, r.dueAt]);
-    // BUG: workflows/agreement/machine.ts scheduleReminders keys a reminder by (period, daysBefore) only, so the
-    // 60- and 30-day reminders sent for the old end (2030-01-01) suppress those of the new end (2030-07-01):
-    // the customer is reminded only 7 days before an end moved six months later. Actual: [[7, '2030-06-24…']].
-    expect(unsent).toEqual([
-      [60, '2030-05-02T00:00:00.000Z'],
-      [30, '2030-06-01T00:00:00.000Z'],
-      [7, '2030-06-24T00:00:00.000Z'],
+    const old = { period: 0, endsAt: '2030-01-01T00:00:00.000Z' };
+    const next = { period: 0, endsAt: '2030-07-01T00:00:00.000Z' };
+    // Once per (term, daysBefore, end): those sent for the old end stay; the new end gets its own, the old end's unsent 7-day one goes.
+    expect(a.state.reminders).toEqual([
+      { ...old, daysBefore: 60, dueAt: '2029-11-02T00:00:00.000Z', sentAt: '2029-11-02T00:00:00.000Z' },
+      { ...old, daysBefore: 30, dueAt: '2029-12-02T00:00:00.000Z', sentAt: '2029-12-02T00:00:00.000Z' },
+      { ...next, daysBefore: 60, dueAt: '2030-05-02T00:00:00.000Z' },
+      { ...next, daysBefore: 30, dueAt: '2030-06-01T00:00:00.000Z' },
+      { ...next, daysBefore: 7, dueAt: '2030-06-24T00:00:00.000Z' },
+    ]);
+    const instants = [
+      '2030-01-01T00:00:00Z',
+      '2030-05-02T00:00:00Z',
+      '2030-06-01T00:00:00Z',
+      '2030-06-24T00:00:00Z',
+      '2030-07-01T00:00:00Z',
+    ];
+    expect(instants.flatMap((t) => a.tick(at(t))).map((e) => [e.type, e.occurredAt, e.data.endsAt ?? e.data.endedOn])).toEqual([
+      ['yearEnded', '2030-01-01T00:00:00.000Z', undefined],
+      ['yearStarted', '2030-01-01T00:00:00.000Z', '2030-07-01T00:00:00.000Z'],
+      ['reminderSent', '2030-05-02T00:00:00.000Z', '2030-07-01T00:00:00.000Z'],
+      ['reminderSent', '2030-06-01T00:00:00.000Z', '2030-07-01T00:00:00.000Z'],
+      ['reminderSent', '2030-06-24T00:00:00.000Z', '2030-07-01T00:00:00.000Z'],
+      ['yearEnded', '2030-07-01T00:00:00.000Z', undefined],
+      ['lapsed', '2030-07-01T00:00:00.000Z', '2030-07-01T00:00:00.000Z'],
     ]);
   });
 
-  it('extending the term of a lapsed agreement brings it back in force (or is refused: renew it instead)', () => {
+  it('extending the end to one whose reminders are partly past: the nearest past goes out at once, late', () => {
+    const a = started();
+    for (const t of ['2029-11-02T00:00:00Z', '2029-12-02T00:00:00Z']) a.tick(at(t));
+    const events = a.ok(change, changeOf(a.state, { endsAt: '2030-01-20T00:00:00Z' }), at('2029-12-10T06:00:00Z'));
+    expect(dated(events)).toEqual([
+      [
+        'changed',
+        '2029-12-10T06:00:00.000Z',
+        { version: 2, reason: 'agreed with the customer', changed: ['endsAt'], endsAt: '2030-01-20T00:00:00.000Z' },
+      ],
+      [
+        'reminderSent',
+        '2029-12-10T06:00:00.000Z',
+        { daysBefore: 60, endsAt: '2030-01-20T00:00:00.000Z', dueAt: '2029-11-21T00:00:00.000Z', late: true },
+      ],
+    ]);
+    expect(a.state.reminders.filter((r) => r.endsAt === '2030-01-20T00:00:00.000Z').map((r) => [r.daysBefore, r.dueAt, r.sentAt])).toEqual([
+      [60, '2029-11-21T00:00:00.000Z', '2029-12-10T06:00:00.000Z'],
+      [30, '2029-12-21T00:00:00.000Z', undefined],
+      [7, '2030-01-13T00:00:00.000Z', undefined],
+    ]);
+  });
+
+  it('the end is compared as an instant: another spelling of the same end changes nothing; a new one is stored normalised', () => {
+    const a = started();
+    a.tick(at('2029-11-02T00:00:00Z'));
+    const before = JSON.stringify([a.state.years, a.state.reminders, a.state.periods]);
+    const same = a.ok(change, changeOf(a.state, { endsAt: '2030-01-01T03:00:00.000+03:00' }), at('2029-11-03T00:00:00Z'));
+    expect(same.map((e) => e.data)).toEqual([
+      { version: 2, reason: 'agreed with the customer', changed: [], endsAt: '2030-01-01T00:00:00Z' },
+    ]);
+    expect(JSON.stringify([a.state.years, a.state.reminders, a.state.periods])).toBe(before);
+    // Moved an hour earlier, in another offset.
+    const moved = a.ok(change, changeOf(a.state, { endsAt: '2030-01-01T00:00:00+01:00' }), at('2029-11-03T00:00:00Z'));
+    expect(dated(moved)).toEqual([
+      [
+        'changed',
+        '2029-11-03T00:00:00.000Z',
+        { version: 3, reason: 'agreed with the customer', changed: ['endsAt'], endsAt: '2029-12-31T23:00:00.000Z' },
+      ],
+      [
+        'reminderSent',
+        '2029-11-03T00:00:00.000Z',
+        { daysBefore: 60, endsAt: '2029-12-31T23:00:00.000Z', dueAt: '2029-11-01T23:00:00.000Z', late: true },
+      ],
+    ]);
+    expect(a.state.periods[0].endsAt).toBe('2029-12-31T23:00:00.000Z');
+    expect(a.year(3).endsAt).toBe('2029-12-31T23:00:00.000Z');
+    // A new end: the 60-day reminder of the old end stays sent; that of the new end is already past and goes out at once.
+    expect(a.state.reminders.map((r) => [r.daysBefore, r.endsAt, r.sentAt])).toEqual([
+      [60, '2030-01-01T00:00:00.000Z', '2029-11-02T00:00:00.000Z'],
+      [60, '2029-12-31T23:00:00.000Z', '2029-11-03T00:00:00.000Z'],
+      [30, '2029-12-31T23:00:00.000Z', undefined],
+      [7, '2029-12-31T23:00:00.000Z', undefined],
+    ]);
+  });
+
+  it('a lapsed agreement’s end is not moved: renew it for a new term instead; its other terms still change', () => {
     const a = started();
     a.tick(at('2030-01-01T00:00:00Z'));
     const now = at('2030-02-01T00:00:00Z');
-    const out = a.run(change, changeOf(a.state, { endsAt: '2031-01-01T00:00:00Z' }), now);
-    // BUG: workflows/agreement/commands.ts change allows a new end on a lapsed agreement; afterwards its status
-    // stays 'lapsed', no year opens (nextDue undefined) and no reminder is due, yet periodAt() finds the term in
-    // force, so answerEntitlement accepts tickets against year 3, which ended on 2030-01-01 (allowance 80).
-    if (out.refused === undefined) {
-      expect(a.state.status).toBe('active');
-      expect(a.state.years.at(-1)).toMatchObject({ startsAt: '2030-01-01T00:00:00.000Z' });
-      expect(nextDue(a.state)).toBeDefined();
-    } else {
-      expect(a.state.status).toBe('lapsed');
-    }
+    const refusal = 'contract C1 has lapsed: renew it for a new term instead';
+    expect(a.run(change, changeOf(a.state, { endsAt: '2031-01-01T00:00:00Z' }), now).refused).toBe(refusal);
+    expect(a.run(change, changeOf(a.state, { endsAt: null }), now).refused).toBe(refusal);
+    expect(a.state).toMatchObject({ status: 'lapsed', version: 1 });
+    // The same end (in any spelling), or none given, is no move.
+    const events = a.ok(
+      change,
+      changeOf(a.state, { endsAt: '2030-01-01T00:00:00.000Z', contactEmail: 'it@acme.example', reason: 'new contact' }),
+      now,
+    );
+    expect(events.map((e) => e.data)).toEqual([
+      { version: 2, reason: 'new contact', changed: ['contactEmail'], endsAt: '2030-01-01T00:00:00Z' },
+    ]);
+    a.ok(change, changeOf(a.state, { contactEmail: 'ops@acme.example' }), now);
+    expect(a.state).toMatchObject({ status: 'lapsed', version: 3, contactEmail: 'ops@acme.example' });
+    expect(a.state.periods[0].endsAt).toBe('2030-01-01T00:00:00Z');
+    expect(nextDue(a.state)).toBeUndefined();
+    // Renewing is the way back.
+    a.ok(renew, { by: manager, endsAt: '2031-01-01T00:00:00Z' }, now);
+    expect(a.state.status).toBe('active');
   });
 });
 
@@ -767,21 +957,41 @@ describe('countTicket', () => {
     expect(step.events).toEqual([]);
   });
 
-  it('a ticket resolved past a year end the workflow has not fired yet counts in the new year', () => {
+  it('a ticket resolved past a year end the workflow has not fired yet counts in the new year; the fired events come back too', () => {
     const a = started();
     a.resolveMany('y1', 40, '2027-06-01T10:00:00Z');
     // The year-end timer and the ticket's signal can reach the shell in one activation, signal first.
-    const step = countTicket(
-      frozen(a.state),
-      { ticketId: 'new', resolvedAt: '2028-01-01T00:00:05Z', billable: false },
-      at('2028-01-01T00:00:10Z'),
-    );
-    // BUG: workflows/agreement/quota.ts countTicket does not fire what is due first (answerEntitlement does, via
-    // stateAt), so yearAt() falls back to the last year begun: the ticket counts in year 1 (used 41) instead of year 2.
-    expect(step.state.years.map((y) => [y.index, y.used])).toEqual([
+    const events = a.resolved('new', '2028-01-01T00:00:05Z', at('2028-01-01T00:00:10Z'));
+    expect(dated(events)).toEqual([
+      ['yearEnded', '2028-01-01T00:00:00.000Z', { year: 1, used: 40, billable: 0, exchanged: 0, rolledOverToNext: 0 }],
+      [
+        'yearStarted',
+        '2028-01-01T00:00:00.000Z',
+        { year: 2, startsAt: '2028-01-01T00:00:00.000Z', endsAt: '2029-01-01T00:00:00.000Z', allowance: 40, rolledOver: 0 },
+      ],
+      ['ticketCounted', '2028-01-01T00:00:10.000Z', { ticketId: 'new', year: 2, billable: false, used: 1, left: 39 }],
+    ]);
+    expect(a.state.years.map((y) => [y.index, y.used])).toEqual([
       [1, 40],
       [2, 1],
     ]);
+  });
+
+  it('reported after an unfired year end, a ticket resolved before it lands in its own year and settles the rollover', () => {
+    const a = started();
+    a.resolveMany('y1', 30, '2027-06-01T10:00:00Z');
+    const events = a.resolved('late', '2027-12-31T23:59:59Z', at('2028-01-01T00:00:10Z'));
+    expect(types(events)).toEqual(['yearEnded', 'yearStarted', 'ticketCounted']);
+    expect(events[2].data).toEqual({ ticketId: 'late', year: 1, billable: false, used: 31, left: 9 });
+    expect([a.year(1).rolledOverToNext, a.year(2).rolledOver, a.year(2).used]).toEqual([9, 9, 0]);
+  });
+
+  it('a repeated report still returns what time did before it, and counts nothing', () => {
+    const a = started();
+    a.resolved('T-1', '2027-06-01T10:00:00Z');
+    const events = a.resolved('T-1', '2027-06-01T10:00:00Z', at('2028-01-01T00:00:00Z'));
+    expect(types(events)).toEqual(['yearEnded', 'yearStarted']);
+    expect([a.year(1).used, a.year(2).used]).toEqual([1, 0]);
   });
 });
 
