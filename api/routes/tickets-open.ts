@@ -194,6 +194,8 @@ function openTicketInput(
     ...opening,
     options,
     ...(vendorSets && principal.role === 'customer' ? { suggestedSeverity: body.severity } : {}),
+    // A customer key opens tickets only under its own agreements (docs/policies.md "Agreements").
+    ...(principal.role === 'customer' ? { agreementRequired: true } : {}),
     openedBy: actorOf(principal),
   };
 }

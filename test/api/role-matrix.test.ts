@@ -85,7 +85,8 @@ describe('role matrix: every documented operation, every kind of caller', () => 
     endsAt: '2040-01-01T00:00:00Z',
     options: {},
   };
-  let endingId = '';
+  // Refused callers never reach it; an allowed one ends an agreement its `prepare` made.
+  let endingId = 'C-MATRIX';
   const product = { name: 'Matrix Relay', policyId: 'infotecs', zone: 'UTC' };
   const licence = { customerId: 'acme', product: 'matrix', version: '1', contactEmail: 'ops@acme.example' };
   const routes = { routes: [{ policyId: '*', role: 'supportManagement', channel: 'email', address: 'managers@vendor.example' }] };

@@ -149,7 +149,7 @@ describe('npm run dev', () => {
     const closed = await call(api, 'POST', `/v1/tickets/${ticketId}/close`, { key: DEV_ADMIN_KEY, body: { reason: 'solved' } });
     expect(closed.status).toBe(200);
     const events = await call(api, 'GET', `/v1/tickets/${ticketId}/events`, { key: DEV_ADMIN_KEY });
-    expect(events.body.events.map((e: { type: string }) => e.type)).toEqual(['opened', 'targetsComputed', 'closed']);
+    expect(events.body.events.map((e: { type: string }) => e.type)).toEqual(['opened', 'targetsComputed', 'entitlementDecided', 'closed']);
     expect(await ctrlC(dev)).toBe(0);
   });
 });

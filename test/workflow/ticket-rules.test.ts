@@ -244,7 +244,13 @@ describe('ticket rules of the four policies (time-skipping)', () => {
     const final = await untilStatus(handle, 'rejected');
     expect(final).toMatchObject({ status: 'rejected', rejection: { reasonId: 'contractInactive' } });
     expect(final.rejection!.text).toMatch(/ended on 2026-01-01/);
-    expect((await eventsOf(ll, ticketId)).map((e) => e.type)).toEqual(['opened', 'targetsComputed', 'entitlementRefused', 'rejected']);
+    expect((await eventsOf(ll, ticketId)).map((e) => e.type)).toEqual([
+      'opened',
+      'targetsComputed',
+      'entitlementDecided',
+      'entitlementRefused',
+      'rejected',
+    ]);
   });
 
   it('a Xecuritas Sev-1 opened online pages the on-call engineer at once, signed', async () => {

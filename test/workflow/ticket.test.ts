@@ -145,11 +145,11 @@ describe('ticket workflow (time-skipping)', () => {
     expect(during.rows[0].n).toBe(0);
     await ll.db.pool.query('ALTER TABLE ticket_events_offline RENAME TO ticket_events');
     let rows: unknown[] = [];
-    for (let i = 0; i < 300 && rows.length < 2; i++) {
+    for (let i = 0; i < 300 && rows.length < 3; i++) {
       rows = await eventsOf(ll, ticketId);
-      if (rows.length < 2) await new Promise((r) => setTimeout(r, 100));
+      if (rows.length < 3) await new Promise((r) => setTimeout(r, 100));
     }
-    expect((rows as Array<{ type: string }>).map((e) => e.type)).toEqual(['opened', 'targetsComputed']);
+    expect((rows as Array<{ type: string }>).map((e) => e.type)).toEqual(['opened', 'targetsComputed', 'entitlementDecided']);
     expect((await handle.query(getTicketQuery)).status).toBe('open');
     expect((await handle.describe()).status.name).toBe('RUNNING');
   }, 60_000);

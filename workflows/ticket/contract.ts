@@ -66,6 +66,8 @@ export type OpenTicketInput = TicketOpeningFields & {
   suggestedSeverity?: string;
   /** Set on a child ticket split from another (ISPsystem 3.3). */
   parentTicketId?: string;
+  /** Opened through a customer key: entitlement needs an agreement (staff may open one without). */
+  agreementRequired?: boolean;
   openedBy: Actor;
 };
 

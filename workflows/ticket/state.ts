@@ -122,6 +122,7 @@ export const ticketStateSchema = ticketOpeningFields.extend({
     .optional()
     .describe("Limited support from the version's lifecycle (billable in Extended Support, known solutions on an outdated minor)."),
   entitlement: entitlementSchema.optional(),
+  agreementRequired: z.boolean().optional().describe('Opened through a customer key: only under an agreement.'),
   parentTicketId: z.string().optional().describe('Set on a child ticket split from another (ISPsystem 3.3).'),
   childTicketIds: z.array(z.string()),
   assignee: engineerSchema.optional(),

@@ -38,8 +38,7 @@ export function targetsInput(m: TicketMachine, request: RecomputeRequest, now: n
           checkEntitlement: {
             product: state.product,
             productVersion: state.productVersion,
-            // A customer opens tickets only under an agreement; staff may open one on a customer's behalf without.
-            ...(state.openedBy.kind === 'customer' ? { requireAgreement: true } : {}),
+            ...(state.agreementRequired ? { requireAgreement: true } : {}),
           },
         }
       : {}),
