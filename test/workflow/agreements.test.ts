@@ -159,6 +159,8 @@ describe('support agreements (time-skipping, HTTP, PostgreSQL)', () => {
     await resolve(billable.body.ticketId);
     const after = await until('INF-1', (s) => s.years[0].billable === 1);
     expect(after.years[0].used).toBe(40);
+    // Its history: the entitlement recorded at opening, the report of its resolution (patched: agreement-quota).
+    await recordHistory(ll.env.client.workflow.getHandle(`ticket-${billable.body.ticketId}`), 'ticket-quota-report');
   });
 
   it('rolls unused tickets over at the year end, to the second, and records exchanges (000 §3)', async () => {
@@ -240,6 +242,35 @@ describe('support agreements (time-skipping, HTTP, PostgreSQL)', () => {
     const accepted = await api('POST', '/v1/tickets', isp, acmeKey);
     expect(accepted.body.status).toBe('open');
     expect(accepted.body.entitlement).toMatchObject({ decision: 'accepted', contractId: 'ISP-1' });
+  });
+
+  it('in Extended Support an Infotecs question is refused, a major bug billable, a vulnerability accepted (000 §2)', async () => {
+    // GA 2025-06-01, End of Sales 2025-12-01: EOMS 2029-06-01 (GA + 4 years), EOL 2030-06-01; today is 2029-12-26.
+    expect(
+      (await api('PUT', '/v1/products/vipnet-client', { name: 'ViPNet Client', policyId: 'infotecs', zone: 'UTC' })).status,
+    ).toBeLessThan(300);
+    const version = await api('POST', '/v1/products/vipnet-client/versions', { major: '4', ga: '2025-06-01', eos: '2025-12-01' });
+    expect(version.body.phase).toBe('extended');
+    const open = (type: string, severity: string) =>
+      api(
+        'POST',
+        '/v1/tickets',
+        { ...ticket, contractId: 'INF-1', type, severity, product: 'ViPNet Client', productVersion: '4' },
+        acmeKey,
+      );
+    const question = await open('question', 'minor');
+    expect(question.body).toMatchObject({
+      status: 'rejected',
+      entitlement: { decision: 'rejected', reasonId: 'versionUnsupported', contractId: 'INF-1' },
+    });
+    const bug = await open('bug', 'major');
+    expect(bug.body).toMatchObject({
+      status: 'open',
+      entitlement: { decision: 'acceptedBillable', reasonId: 'extendedSupportBillable', source: '000 §2 Extended Support period' },
+    });
+    const vulnerability = await open('vulnerability', 'major');
+    expect(vulnerability.body).toMatchObject({ status: 'open', entitlement: { decision: 'accepted', contractId: 'INF-1' } });
+    await recordHistory(ll.env.client.workflow.getHandle(`ticket-${bug.body.ticketId}`), 'ticket-entitlement-billable');
   });
 
   it("never opens a customer's ticket under another customer's agreement", async () => {
