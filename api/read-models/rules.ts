@@ -1,4 +1,4 @@
-/** The rules the API stores for running tickets: policy overrides, contracts and notification routes. */
+/** The rules the API stores for running tickets: policy overrides and notification routes; what a ticket takes from its contract. */
 import type { Pool } from 'pg';
 import { withTransaction } from '../../common/db';
 
@@ -27,65 +27,6 @@ export async function savePolicyOverride(pool: Pool, policyId: string, override:
     [policyId, JSON.stringify(override), updatedBy],
   );
   return rows[0].version;
-}
-
-export interface ContractInput {
-  customerId: string;
-  policyId: string;
-  plan: string;
-  startsAt: string;
-  endsAt?: string;
-  options: Record<string, boolean>;
-  override: Record<string, unknown>;
-}
-
-/** Stores a contract; returns its new version (1 when it is new). */
-export async function saveContract(pool: Pool, contractId: string, c: ContractInput): Promise<number> {
-  const { rows } = await pool.query<{ version: number }>(
-    `INSERT INTO contracts (contract_id, customer_id, policy_id, plan, starts_at, ends_at, options, override, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)
-       ON CONFLICT (contract_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, policy_id = EXCLUDED.policy_id,
-         plan = EXCLUDED.plan, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, options = EXCLUDED.options,
-         override = EXCLUDED.override, version = contracts.version + 1, updated_at = now()
-       RETURNING version`,
-    [contractId, c.customerId, c.policyId, c.plan, c.startsAt, c.endsAt ?? null, JSON.stringify(c.options), JSON.stringify(c.override)],
-  );
-  return rows[0].version;
-}
-
-export interface ContractRow {
-  contract_id: string;
-  customer_id: string;
-  policy_id: string;
-  plan: string;
-  starts_at: Date;
-  ends_at: Date | null;
-  options: Record<string, boolean>;
-  override: Record<string, unknown>;
-  version: number;
-}
-
-export async function contractById(pool: Pool, contractId: string): Promise<ContractRow | undefined> {
-  const { rows } = await pool.query<ContractRow>(
-    'SELECT contract_id, customer_id, policy_id, plan, starts_at, ends_at, options, override, version FROM contracts WHERE contract_id = $1',
-    [contractId],
-  );
-  return rows[0];
-}
-
-/** A contract as GET /v1/contracts/{id} answers it. */
-export function contractJson(c: ContractRow) {
-  return {
-    contractId: c.contract_id,
-    customerId: c.customer_id,
-    policyId: c.policy_id,
-    plan: c.plan,
-    startsAt: c.starts_at.toISOString(),
-    endsAt: c.ends_at?.toISOString() ?? null,
-    options: c.options,
-    override: c.override,
-    version: c.version,
-  };
 }
 
 /** What a ticket opened under a contract takes from it: its customer, policy, plan and options. */

@@ -1,5 +1,4 @@
 import { persistAgreementEvents } from '../../activities/agreement-events';
-import { saveContract } from '../../api/read-models/rules';
 import { agreementById, agreementsOfCustomer } from '../../api/read-models/agreements';
 import { catalog } from '../../policies';
 import type { AgreementEventRecord, AgreementState } from '../../workflows/agreement/contract';
@@ -64,14 +63,10 @@ describe('persistAgreementEvents', () => {
       `INSERT INTO notification_routes (policy_id, role, channel, address) VALUES ('*', 'accountManager', 'email', 'am@vendor.example')`,
     );
     // A row the old PUT route wrote: the workflow's first batch takes it over.
-    await saveContract(db.pool, 'C-77', {
-      customerId: 'cust-9',
-      policyId: 'ispsystem',
-      plan: 'standard',
-      startsAt: '2025-01-01T00:00:00Z',
-      options: {},
-      override: {},
-    });
+    await db.pool.query(
+      `INSERT INTO contracts (contract_id, customer_id, policy_id, plan, starts_at, options, override, version)
+       VALUES ('C-77', 'cust-9', 'ispsystem', 'standard', '2025-01-01T00:00:00Z', '{}', '{}', 1)`,
+    );
   });
 
   afterAll(async () => {

@@ -23,8 +23,6 @@ export interface AgreementCommand<C extends CommandBase> {
   update: UpdateDefinition<AgreementState, [C]>;
   allowed(state: AgreementState, c: C, now: number): string | undefined;
   apply(state: AgreementState, c: C, now: number): AgreementStep;
-  /** The open tickets under it recompute their deadlines afterwards. */
-  changesTicketRules?: boolean;
 }
 
 const notEnded = (s: AgreementState) =>
@@ -47,7 +45,6 @@ function movesEnd(current: string | undefined, next: string | null | undefined):
 
 const change: AgreementCommand<ChangeAgreementCommand> = {
   update: changeAgreementUpdate,
-  changesTicketRules: true,
   allowed(s, c, now) {
     const ended = notEnded(s);
     if (ended) return ended;
@@ -117,7 +114,6 @@ const renew: AgreementCommand<RenewAgreementCommand> = {
 
 const end: AgreementCommand<EndAgreementCommand> = {
   update: endAgreementUpdate,
-  changesTicketRules: true,
   allowed: (s) => notEnded(s),
   apply(s, c, now) {
     const d = draft(s, now);
