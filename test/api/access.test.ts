@@ -118,11 +118,19 @@ describe('access: contracts, visibility and foreign tickets', () => {
   });
 
   it('defect 5: unknown plan options (and other inputs the policy refuses) are refused at the edge, naming the field, and start no ticket', async () => {
-    const cases: Array<[Record<string, unknown>, string]> = [
+    // Acme's key naming no contract opens under C-ACME, its only Isode agreement; staff open for acme under none.
+    const cases: Array<[Record<string, unknown>, string, string?]> = [
       [{ ...isode, options: { bogus: true } }, '/options/bogus'],
       [{ ...isode, options: { bogus: false } }, '/options/bogus'],
+      [{ ...isode, customerId: 'acme', options: { bogus: true } }, '/options/bogus', engineer],
       // Bronze has no custom packages.
-      [{ ...isode, plan: 'bronze', severity: 'p2', options: { p1TwentyFourSeven: true } }, '/options/p1TwentyFourSeven'],
+      [
+        { ...isode, customerId: 'acme', plan: 'bronze', severity: 'p2', options: { p1TwentyFourSeven: true } },
+        '/options/p1TwentyFourSeven',
+        engineer,
+      ],
+      // Acme's only agreement is on Gold: its key cannot open a Bronze ticket.
+      [{ ...isode, plan: 'bronze', severity: 'p2' }, '/plan'],
       // Under acme's own contract, the contract's options are the ticket's.
       [{ ...isode, contractId: 'C-ACME', options: { bogus: true } }, '/options/bogus'],
       [{ ...isode, contractId: 'C-ACME', options: { p1TwentyFourSeven: false } }, '/options/p1TwentyFourSeven'],
@@ -130,20 +138,25 @@ describe('access: contracts, visibility and foreign tickets', () => {
       [{ ...isode, policyId: 'ispsystem', plan: 'standard', severity: 'medium', product: undefined }, '/product'],
       [{ ...isode, policyId: 'ispsystem', plan: 'standard', severity: 'medium', product: 'ISPmanager' }, '/product'],
     ];
-    for (const [i, [body, pointer]] of cases.entries()) {
+    for (const [i, [body, pointer, as = acme]] of cases.entries()) {
       const idempotencyKey = `defect-5-${i}`;
-      const r = await post('/v1/tickets', body, acme, { 'idempotency-key': idempotencyKey });
+      const r = await post('/v1/tickets', body, as, { 'idempotency-key': idempotencyKey });
       expect([i, r.status]).toEqual([i, 400]);
       expect(r.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
       const workflowId = ticketWorkflowId(ticketIdFor('acme', idempotencyKey));
       await expect(ll.env.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     }
     // The options a plan has are still taken, and so is the contract's own value.
-    const ok = await post('/v1/tickets', { ...isode, options: { p1TwentyFourSeven: true } }, acme);
+    const ok = await post('/v1/tickets', { ...isode, customerId: 'acme', options: { p1TwentyFourSeven: true } }, engineer);
     expect(ok.status).toBe(201);
+    expect(ok.body.contractId).toBeUndefined();
     expect(ok.body.targets[0]).toMatchObject({ calendar: 'always-open' });
     const same = await post('/v1/tickets', { ...isode, contractId: 'C-ACME', options: { p1TwentyFourSeven: true } }, acme);
     expect(same.status).toBe(201);
+    const taken = await post('/v1/tickets', { ...isode, options: { p1TwentyFourSeven: true } }, acme);
+    expect(taken.status).toBe(201);
+    expect(taken.body).toMatchObject({ status: 'open', contractId: 'C-ACME', rulesVersion: expect.stringContaining('+contract:C-ACME') });
+    expect(taken.body.targets[0]).toMatchObject({ calendar: 'always-open' });
   });
 
   it('defect 6: a customer sees public replies, never staff notes, team names, e-mail or staff key ids', async () => {

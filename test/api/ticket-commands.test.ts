@@ -33,6 +33,17 @@ describe('ticket commands, roles and lists over HTTP', () => {
     globexKey = await key('customer', 'globex');
     engineerKey = await key('engineer');
     managerKey = await key('manager');
+    // A customer key opens tickets only under its own agreements: Acme has an Isode Gold and an Isode Bronze one.
+    for (const [contractId, plan] of [
+      ['C-ACME', 'gold'],
+      ['C-ACME-BRONZE', 'bronze'],
+    ] as const) {
+      const agreement = await call(ll.url, 'PUT', `/v1/contracts/${contractId}`, {
+        key: managerKey,
+        body: { customerId: 'acme', policyId: 'isode', plan, startsAt: '2020-01-01T00:00:00Z' },
+      });
+      expect([contractId, agreement.status]).toEqual([contractId, 201]);
+    }
   });
 
   afterAll(async () => {
@@ -40,8 +51,13 @@ describe('ticket commands, roles and lists over HTTP', () => {
   });
 
   it('customers act on their own tickets with customer commands only; engineers run the rest', async () => {
-    const opened = await call(ll.url, 'POST', '/v1/tickets', { key: acmeKey, body: isodeBody });
+    // With two agreements under the policy, the customer names the one the ticket is opened under.
+    const unnamed = await call(ll.url, 'POST', '/v1/tickets', { key: acmeKey, body: isodeBody });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/contractId']);
+    const opened = await call(ll.url, 'POST', '/v1/tickets', { key: acmeKey, body: { ...isodeBody, contractId: 'C-ACME' } });
     expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ status: 'open', contractId: 'C-ACME' });
     const id = opened.body.ticketId;
     expect(opened.body.targets.map((t: { kind: string }) => t.kind)).toEqual(['firstResponse', 'relief']);
     expect(opened.body.targets[0]).toMatchObject({
@@ -104,8 +120,11 @@ describe('ticket commands, roles and lists over HTTP', () => {
   });
 
   it("records an Isode Bronze customer's severity as a suggestion until triage", async () => {
-    const opened = await call(ll.url, 'POST', '/v1/tickets', { key: acmeKey, body: { ...isodeBody, plan: 'bronze', severity: 'p1' } });
-    expect(opened.body).toMatchObject({ severity: 'p1', suggestedSeverity: 'p1' });
+    const opened = await call(ll.url, 'POST', '/v1/tickets', {
+      key: acmeKey,
+      body: { ...isodeBody, contractId: 'C-ACME-BRONZE', plan: 'bronze', severity: 'p1' },
+    });
+    expect(opened.body).toMatchObject({ status: 'open', contractId: 'C-ACME-BRONZE', severity: 'p1', suggestedSeverity: 'p1' });
     const triaged = await call(ll.url, 'POST', `/v1/tickets/${opened.body.ticketId}/reclassify`, {
       key: engineerKey,
       body: { severity: 'p3', reason: 'triage: one user affected' },

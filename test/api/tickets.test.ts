@@ -50,13 +50,15 @@ describe('tickets API against real Temporal and PostgreSQL', () => {
     expect(events.body.events.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([
       [1, 'opened'],
       [2, 'targetsComputed'],
-      [3, 'closed'],
+      [3, 'entitlementDecided'],
+      [4, 'closed'],
     ]);
-    expect(events.body.events[2].data).toEqual({ reason: 'Customer confirmed mail flows again' });
-    expect(Date.parse(events.body.events[2].occurredAt)).toBeGreaterThanOrEqual(Date.parse(events.body.events[0].occurredAt));
+    expect(events.body.events[2].data).toEqual({ decision: 'accepted' });
+    expect(events.body.events[3].data).toEqual({ reason: 'Customer confirmed mail flows again' });
+    expect(Date.parse(events.body.events[3].occurredAt)).toBeGreaterThanOrEqual(Date.parse(events.body.events[0].occurredAt));
 
     const row = await ll.db.pool.query('SELECT status, last_seq, closed_at FROM tickets WHERE ticket_id = $1', [ticketId]);
-    expect(row.rows[0]).toMatchObject({ status: 'closed', last_seq: 3 });
+    expect(row.rows[0]).toMatchObject({ status: 'closed', last_seq: 4 });
     expect(row.rows[0].closed_at).toBeInstanceOf(Date);
 
     // Still readable while the workflow waits out the reopen window, and from the read model after.
@@ -145,6 +147,16 @@ describe('tickets API against real Temporal and PostgreSQL', () => {
     expect(own.status).toBe(201);
     expect(own.body.customerId).toBe('acme');
     expect(own.body.openedBy).toEqual({ kind: 'customer', id: created.body.id });
+    // Acme has no agreement yet: a customer key opens tickets only under its own, so the ticket is rejected at once.
+    expect(own.body).toMatchObject({ status: 'rejected', rejection: { reasonId: 'noAgreement' } });
+    const agreement = await call(ll.url, 'PUT', '/v1/contracts/C-ACME', {
+      key: ll.adminKey,
+      body: { customerId: 'acme', policyId: 'isode', plan: 'gold', startsAt: '2020-01-01T00:00:00Z' },
+    });
+    expect(agreement.status).toBe(201);
+    const underAgreement = await call(ll.url, 'POST', '/v1/tickets', { key: customerKey, body: { ...ticketBody, customerId: undefined } });
+    expect(underAgreement.status).toBe(201);
+    expect(underAgreement.body).toMatchObject({ status: 'open', customerId: 'acme', contractId: 'C-ACME' });
 
     const foreign = await call(ll.url, 'POST', '/v1/tickets', { key: customerKey, body: { ...ticketBody, customerId: 'globex' } });
     expect(foreign.status).toBe(403);
