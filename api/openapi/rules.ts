@@ -81,6 +81,7 @@ export function registerRulePaths(registry: OpenAPIRegistry): void {
     responses: {
       200: json('Changed: the agreement, and the fan-out workflow telling its open tickets', AgreementSchema),
       201: json('Made: the agreement as its workflow wrote it', AgreementSchema),
+      202: { description: 'Made and durable, but not yet written by a worker within the wait (no worker running?)' },
       ...errors('role', { 400: 'Invalid agreement or agreed terms', 409: 'A plan rule refuses it, or the agreement was ended' }),
     },
   });

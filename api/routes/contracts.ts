@@ -132,12 +132,15 @@ async function startAgreement(
   body: ContractRequest,
   terms: AgreementTerms,
   req: Request,
+  legacyVersion?: number,
 ): Promise<AgreementState | undefined> {
   const input: StartAgreementInput = {
     ...terms,
     contractId,
     startsAt: body.startsAt,
     ...(body.endsAt ? { endsAt: body.endsAt } : {}),
+    // A row from before agreements: the version goes on, so its tickets' fan-outs keep distinct ids.
+    ...(legacyVersion ? { version: legacyVersion + 1 } : {}),
     by: actorOf(req.principal!),
   };
   await deps.client.workflow
@@ -189,9 +192,10 @@ async function putContract(deps: RouteDeps, fanOut: FanOut, req: Request, res: R
     await checkPlanRules(deps, contractId, terms, [
       { startsAt: body.startsAt, ...(body.endsAt ? { endsAt: body.endsAt } : {}), renewal: false, at: '' },
     ]);
-    const state = await startAgreement(deps, contractId, body, terms, req);
+    const state = await startAgreement(deps, contractId, body, terms, req, existing?.row.version);
+    // Never the half state: made and durable, but not yet written within the wait (no worker yet?): 202.
     res
-      .status(201)
+      .status(state ? 201 : 202)
       .location(`/v1/contracts/${contractId}`)
       .json(state ?? { contractId, registered: false });
     return;

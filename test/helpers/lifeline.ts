@@ -8,7 +8,7 @@ import { ApiKeyStore } from '../../api/auth';
 import { createApp, type HttpSettings } from '../../api/app';
 import { rateLimitsOff } from '../../api/rate-limits';
 import { createLogger } from '../../common/logger';
-import { startTimeSkippingEnvironment } from '../../scripts/temporal-servers';
+import { startDevServer, startTimeSkippingEnvironment } from '../../scripts/temporal-servers';
 import { createLifelineWorker } from '../../worker/worker';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -30,9 +30,11 @@ export async function startLifeline(
     worker?: Partial<WorkerOptions>;
     /** The API's public base URL, proxies and rate limits; by default its own URL, no proxy, and no limits (tests send bursts). */
     http?: Partial<HttpSettings>;
+    /** The Temporal CLI dev server (a real server, real time) instead of the time-skipping test server. */
+    devServer?: boolean;
   } = {},
 ): Promise<RunningLifeline> {
-  const env = await startTimeSkippingEnvironment();
+  const env = options.devServer ? await startDevServer() : await startTimeSkippingEnvironment();
   const db = await createTestDatabase();
   const taskQueue = `lifeline-test-${randomBytes(4).toString('hex')}`;
   const worker = await createLifelineWorker({

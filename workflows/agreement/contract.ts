@@ -33,6 +33,8 @@ export interface StartAgreementInput extends AgreementTerms {
   contractId: string;
   startsAt: string;
   endsAt?: string;
+  /** A contract row from before agreements continues its version (the rules version its tickets recorded). */
+  version?: number;
   by: Actor;
 }
 

@@ -87,7 +87,7 @@ export function agreedState(input: StartAgreementInput, workflowId: string, now:
     years: [],
     reminders: [],
     rules: input.rules,
-    version: 1,
+    version: input.version ?? 1,
     createdAt: isoInstant(now),
     updatedAt: isoInstant(now),
     seq: 0,

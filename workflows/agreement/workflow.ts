@@ -114,9 +114,8 @@ class AgreementWorkflow extends EventSourcedWorkflow<AgreementState, AgreementEv
     for (const command of agreementCommands) this.registerCommand(command);
     setHandler(getAgreementQuery, () => this.snapshot());
     setHandler(entitlementQuery, (q) => answerEntitlement(this.state, q));
-    setHandler(ticketResolvedSignal, (t) => {
-      void this.lock.run(async () => this.adopt(countTicket(this.state, t, Date.now())));
-    });
+    // Counted at once, not behind the lock: a report that arrives with a continue-as-new is in the state carried over.
+    setHandler(ticketResolvedSignal, (t) => this.adopt(countTicket(this.state, t, Date.now())));
     this.registerWriteRetry();
   }
 
