@@ -71,3 +71,13 @@ export async function agreementsOfCustomer(
   );
   return rows;
 }
+
+/** Who holds each of these licences now (the `licences` table), for refusing an agreement over another customer's licence. */
+export async function licenceHolders(pool: Pool, licenceIds: string[]): Promise<Map<string, string>> {
+  if (licenceIds.length === 0) return new Map();
+  const { rows } = await pool.query<{ licence_id: string; customer_id: string }>(
+    'SELECT licence_id, customer_id FROM licences WHERE licence_id = ANY($1::text[])',
+    [licenceIds],
+  );
+  return new Map(rows.map((r) => [r.licence_id, r.customer_id]));
+}

@@ -36,7 +36,7 @@ import {
 import { ILLEGAL_TRANSITION } from '../../workflows/contract';
 import { actorOf, allow } from '../auth';
 import { problems } from '../problem';
-import { agreementById, agreementsOfCustomer, ticketsOfAgreement } from '../read-models/agreements';
+import { agreementById, agreementsOfCustomer, licenceHolders, ticketsOfAgreement } from '../read-models/agreements';
 import {
   ContractIdParamSchema,
   ContractRequestSchema,
@@ -115,6 +115,21 @@ async function checkPlanRules(
   });
 }
 
+/** An agreement covers only its own customer's licences: one on file for another customer is a 409 naming it. */
+async function checkLicences(deps: RouteDeps, terms: AgreementTerms): Promise<void> {
+  const holders = await licenceHolders(
+    deps.pool,
+    terms.licences.map((l) => l.licenceId),
+  );
+  const errors = terms.licences.flatMap((l, i) => {
+    const holder = holders.get(l.licenceId);
+    return holder !== undefined && holder !== terms.customerId
+      ? [{ pointer: `/licences/${i}/licenceId`, detail: `licence ${l.licenceId} is another customer's` }]
+      : [];
+  });
+  if (errors.length) throw problems.conflict(errors.map((e) => e.detail).join('; '), { errors });
+}
+
 /** The agreement's state once its first batch is written (the row tickets read exists): a query, then the row. */
 async function persistedState(deps: RouteDeps, contractId: string, seq: number): Promise<AgreementState | undefined> {
   const handle = deps.client.workflow.getHandle(agreementWorkflowId(contractId));
@@ -186,6 +201,7 @@ async function putContract(deps: RouteDeps, fanOut: FanOut, req: Request, res: R
   if (body.endsAt && Date.parse(body.endsAt) <= Date.parse(body.startsAt))
     throw problems.validation([{ pointer: '/endsAt', detail: 'a contract ends after it starts' }]);
   const terms = termsOf(body, policy);
+  await checkLicences(deps, terms);
   const existing = await agreementById(deps.pool, contractId);
   const current = existing?.snapshot;
   if (!current) {

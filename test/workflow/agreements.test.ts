@@ -113,6 +113,10 @@ describe('support agreements (time-skipping, HTTP, PostgreSQL)', () => {
     expect(other.status).toBe(409);
     expect(other.body.errors[0].pointer).toBe('/licences/0/extensions/0');
     expect(other.body.detail).toContain('10.1');
+    // Another customer's licence is never covered by this customer's agreement.
+    const theirs = await api('PUT', '/v1/contracts/GLX-ISP', { ...isp, customerId: 'globex' });
+    expect(theirs.status).toBe(409);
+    expect(theirs.body.errors[0].pointer).toBe('/licences/0/licenceId');
   });
 
   it('counts 40 resolved tickets in the year; the 41st is billable and the customer is told at opening', async () => {
