@@ -41,6 +41,7 @@ export type { CaseFieldIssue } from './case-fields';
 export type { PolicyOverride } from './load';
 export { PolicyError, PolicyInputError } from './errors';
 export { holidaysInYear, easterSunday } from './holidays';
+export { holidaysFromICalendar, type ICalendarHoliday, type ICalendarSkipped } from './ical';
 export type {
   Policy,
   PolicyInput,
