@@ -10,11 +10,13 @@ import { unresolvedWriteFailures } from './read-models/write-failures';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
 import { lifecycleRoutes } from './routes/lifecycle';
+import { PolicyStore } from './policy-store';
+import { policyVersionRoutes } from './routes/policy-versions';
 import { policyRoutes } from './routes/policies';
 import { rateLimiters, type RateLimitSettings } from './rate-limits';
 import { publishedRoutes } from './routes/published';
 import { quoteRoutes } from './routes/quotes';
-import { ruleRoutes } from './routes/rules';
+import { fanOutWith, ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
 import { ticketRoutes } from './routes/tickets';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
@@ -151,7 +153,11 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
     next();
   });
   const routeDeps: RouteDeps = { client, pool, taskQueue, logger };
+  // Stored policies (docs/policies.md "Stored policies") are known here before any route reads one.
+  const policyStore = new PolicyStore(pool, logger);
+  v1.use(policyStore.middleware());
   v1.use('/tickets', ticketRoutes(routeDeps));
+  v1.use(policyVersionRoutes(routeDeps, policyStore, fanOutWith(routeDeps)));
   v1.use(policyRoutes());
   v1.use('/quotes', quoteRoutes());
   v1.use(ruleRoutes(routeDeps));

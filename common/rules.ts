@@ -1,5 +1,13 @@
 import type { Pool } from 'pg';
-import { applyOverride, computeTicketTargets, policyById, ticketRulesDigest, type Policy, type PolicyOverride } from '../policies/index';
+import {
+  applyOverride,
+  computeTicketTargets,
+  loadPolicy,
+  policyById,
+  ticketRulesDigest,
+  type Policy,
+  type PolicyOverride,
+} from '../policies/index';
 import type { ComputeTargetsInput, ComputeTargetsResult } from '../workflows/ticket/contract';
 
 export interface EffectiveRules {
@@ -36,8 +44,28 @@ export class RulesStore {
 
   constructor(private readonly pool: Pool) {}
 
+  /** The policy's latest stored version (docs/policies.md "Stored policies"), else its built-in; cached by version. */
+  private async basePolicy(policyId: string): Promise<Policy> {
+    const { rows } = await this.pool.query<{ version: number }>(
+      'SELECT max(version) AS version FROM policy_versions WHERE policy_id = $1',
+      [policyId],
+    );
+    const version = rows[0]?.version;
+    if (version == null) return policyById(policyId);
+    const key = `stored:${policyId}@${version}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const { rows: docs } = await this.pool.query<{ document: unknown }>(
+      'SELECT document FROM policy_versions WHERE policy_id = $1 AND version = $2',
+      [policyId, version],
+    );
+    const policy = loadPolicy(docs[0].document);
+    this.cache.set(key, policy);
+    return policy;
+  }
+
   async effective(policyId: string, claim?: ContractClaim): Promise<EffectiveRules> {
-    const base = policyById(policyId);
+    const base = await this.basePolicy(policyId);
     const contractId = claim?.contractId;
     const [{ rows: policyRows }, { rows: contractRows }] = await Promise.all([
       this.pool.query<{ override: PolicyOverride; version: number }>(

@@ -3,7 +3,8 @@
  * Used by activities (deadlines are computed in a local activity) and by the API; workflows
  * import only its types.
  */
-export { previewSla, previewSlaFor, calendarFor, targetsFor, validateTicketInputs, parseInstant, policyById } from './sla';
+export { previewSla, previewSlaFor, calendarFor, targetsFor, validateTicketInputs, parseInstant, policyById, knownPolicyIds } from './sla';
+export { isRetired, publishStoredPolicies, storedPolicy, storedPolicies, type StoredPolicy } from './registry';
 export type { SlaInput, SlaPreview, SlaTarget } from './sla';
 export {
   computeLifecycle,
@@ -41,7 +42,6 @@ export type { CaseFieldIssue } from './case-fields';
 export type { PolicyOverride } from './load';
 export { PolicyError, PolicyInputError } from './errors';
 export { holidaysInYear, easterSunday } from './holidays';
-export { holidaysFromICalendar, type ICalendarHoliday, type ICalendarSkipped } from './ical';
 export type {
   Policy,
   PolicyInput,

@@ -1,6 +1,7 @@
 /** previewSla: a ticket's targets under a policy, as UTC instants. */
 import { compileCalendar } from './calendar';
 import { catalog } from './catalog';
+import { storedPolicies, storedPolicy } from './registry';
 import { isoDuration } from './duration';
 import { PolicyInputError } from './errors';
 import type { Policy, TargetKind, TargetSpec } from './schema';
@@ -55,11 +56,19 @@ export function parseInstant(field: string, value: unknown): number {
   return t;
 }
 
+/** The policy of this id: its latest stored version (policies/registry.ts), else the built-in. */
 export function policyById(id: string): Policy {
+  const stored = storedPolicy(id);
+  if (stored) return stored.policy;
   if (!Object.prototype.hasOwnProperty.call(catalog, id)) {
-    throw new PolicyInputError('policy', `unknown policy "${id}"`, Object.keys(catalog));
+    throw new PolicyInputError('policy', `unknown policy "${id}"`, knownPolicyIds());
   }
   return catalog[id as keyof typeof catalog];
+}
+
+/** Every policy id this process knows: the built-ins and the stored ones. */
+export function knownPolicyIds(): string[] {
+  return [...new Set([...Object.keys(catalog), ...storedPolicies().map((s) => s.policy.id)])];
 }
 
 /** The targets of a plan × severity: the most specific entry of each kind wins ("*" = any). */

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { registerLifecyclePaths } from './lifecycle';
 import { registerAdministrationPaths, registerOperationPaths } from './operations';
 import { registerPolicyPaths } from './policies';
+import { registerPolicyVersionPaths } from './policy-versions';
 import { registerPublishedPaths } from './published';
 import { registerQuotePaths } from './quotes';
 import { registerRulePaths } from './rules';
@@ -20,6 +21,7 @@ export function buildOpenApiDocument(version: string) {
   registerTicketPaths(registry);
   registerRulePaths(registry);
   registerPolicyPaths(registry);
+  registerPolicyVersionPaths(registry);
   registerQuotePaths(registry);
   registerAdministrationPaths(registry);
   registerLifecyclePaths(registry);

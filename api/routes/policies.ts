@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { catalog, computeLifecycle, PolicyInputError, previewSla } from '../../policies';
+import { catalog, computeLifecycle, isRetired, knownPolicyIds, policyById, PolicyInputError, previewSla } from '../../policies';
 import { allow } from '../auth';
 import { problems } from '../problem';
 import { LifecyclePreviewRequestSchema, SlaPreviewRequestSchema } from '../schemas';
@@ -16,14 +16,18 @@ export function policyRoutes(): Router {
 
   router.get('/policies', allow('customer', 'engineer'), (_req, res) => {
     res.json({
-      policies: Object.values(catalog).map((p) => ({
-        id: p.id,
-        name: p.name,
-        version: p.version,
-        plans: p.plans.map(({ id, name, prioritySetBy, options }) => ({ id, name, prioritySetBy, options })),
-        severities: p.severities.map(({ id, name, definition, rank }) => ({ id, name, definition, rank })),
-        products: p.products,
-      })),
+      policies: knownPolicyIds()
+        .map((id) => policyById(id))
+        .map((p) => ({
+          id: p.id,
+          name: p.name,
+          version: p.version,
+          builtIn: Object.hasOwn(catalog, p.id),
+          retired: isRetired(p.id),
+          plans: p.plans.map(({ id, name, prioritySetBy, options }) => ({ id, name, prioritySetBy, options })),
+          severities: p.severities.map(({ id, name, definition, rank }) => ({ id, name, definition, rank })),
+          products: p.products,
+        })),
     });
   });
 

@@ -29,12 +29,13 @@ function pathPolicy(req: Request) {
   }
 }
 
-type FanOut = (scope: { policyId?: string; contractId?: string }, change: RulesChanged) => Promise<string>;
+/** `what` names the kind of change in the fan-out's id (an override `v3`, a policy document `document-3`). */
+export type FanOut = (scope: { policyId?: string; contractId?: string }, change: RulesChanged, what?: string) => Promise<string>;
 
-/** Starts the fan-out workflow that tells every open ticket under a scope to recompute; one per (scope, version). */
-function fanOutWith({ client, taskQueue, logger }: RouteDeps): FanOut {
-  return async (scope, change) => {
-    const workflowId = `rules-changed-${scope.contractId ? `contract-${scope.contractId}` : `policy-${scope.policyId}`}-v${change.version}`;
+/** Starts the fan-out workflow that tells every open ticket under a scope to recompute; one per (scope, change). */
+export function fanOutWith({ client, taskQueue, logger }: RouteDeps): FanOut {
+  return async (scope, change, what = `v${change.version}`) => {
+    const workflowId = `rules-changed-${scope.contractId ? `contract-${scope.contractId}` : `policy-${scope.policyId}`}-${what}`;
     await client.workflow
       .start(RULES_CHANGED_WORKFLOW, { taskQueue, workflowId, args: [{ ...scope, change }], workflowIdReusePolicy: 'REJECT_DUPLICATE' })
       .catch((err: Error) => {

@@ -8,3 +8,4 @@ export * from './api-keys';
 export * from './published';
 export * from './quotes';
 export * from './agreements';
+export * from './policy-documents';

@@ -1,8 +1,8 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { caseFieldIssues } from '../../policies/case-fields';
-import { catalog } from '../../policies/catalog';
-import { isPolicyId, policyIdentifiers, policyIds } from '../../policies/identifiers';
+import { policyIds } from '../../policies/identifiers';
+import { isRetired, knownPolicyIds, policyById, type Policy } from '../../policies/index';
 import {
   caseDetailsSchema,
   contactSchema,
@@ -61,22 +61,25 @@ export type OpenTicketRequest = z.infer<typeof OpenTicketRequestSchema>;
 export function catalogIssues(raw: unknown): Array<{ pointer: string; detail: string }> {
   const body = (raw ?? {}) as Record<string, unknown>;
   if (typeof body.policyId !== 'string') return [];
-  if (!isPolicyId(body.policyId)) {
-    return [{ pointer: '/policyId', detail: `unknown policy; expected one of ${policyIds.join(', ')}` }];
+  let policy: Policy;
+  try {
+    policy = policyById(body.policyId);
+  } catch {
+    return [{ pointer: '/policyId', detail: `unknown policy; expected one of ${knownPolicyIds().join(', ')}` }];
   }
-  const ids = policyIdentifiers[body.policyId];
+  // A retired policy takes no new tickets (docs/policies.md "Stored policies").
+  if (isRetired(body.policyId)) return [{ pointer: '/policyId', detail: `policy ${body.policyId} is retired: it takes no new tickets` }];
+  const plans = policy.plans.map((p) => p.id);
+  const severities = policy.severities.map((s) => s.id);
   const issues: Array<{ pointer: string; detail: string }> = [];
-  if (typeof body.plan === 'string' && !(ids.plans as readonly string[]).includes(body.plan)) {
-    issues.push({ pointer: '/plan', detail: `unknown plan for ${body.policyId}; expected one of ${ids.plans.join(', ')}` });
+  if (typeof body.plan === 'string' && !plans.includes(body.plan)) {
+    issues.push({ pointer: '/plan', detail: `unknown plan for ${body.policyId}; expected one of ${plans.join(', ')}` });
   }
-  if (typeof body.severity === 'string' && !(ids.severities as readonly string[]).includes(body.severity)) {
-    issues.push({
-      pointer: '/severity',
-      detail: `unknown severity for ${body.policyId}; expected one of ${ids.severities.join(', ')}`,
-    });
+  if (typeof body.severity === 'string' && !severities.includes(body.severity)) {
+    issues.push({ pointer: '/severity', detail: `unknown severity for ${body.policyId}; expected one of ${severities.join(', ')}` });
   }
   // The case fields the policy requires at opening (policy.requiredCaseFields, e.g. Xecuritas 003).
-  issues.push(...caseFieldIssues(catalog[body.policyId], body));
+  issues.push(...caseFieldIssues(policy, body));
   return issues;
 }
 

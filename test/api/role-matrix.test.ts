@@ -7,6 +7,7 @@
  * Seeded once: one ticket, one contract, one product version (state-changing calls are made valid
  * for each allowed caller by a `prepare` step through the admin key).
  */
+import { catalog } from '../../policies/catalog';
 import { addMonths, formatDate, parseDate } from '../../policies/dates';
 import { call, startLifeline, type RunningLifeline } from '../helpers/lifeline';
 
@@ -87,6 +88,8 @@ describe('role matrix: every documented operation, every kind of caller', () => 
   };
   // Refused callers never reach it; an allowed one ends an agreement its `prepare` made.
   let endingId = 'C-MATRIX';
+  // Refused callers never reach it; an allowed one deletes or retires a policy its `prepare` stored.
+  let scratchPolicy = 'isode';
   const product = { name: 'Matrix Relay', policyId: 'infotecs', zone: 'UTC' };
   const licence = { customerId: 'acme', product: 'matrix', version: '1', contactEmail: 'ops@acme.example' };
   const routes = { routes: [{ policyId: '*', role: 'supportManagement', channel: 'email', address: 'managers@vendor.example' }] };
@@ -205,6 +208,31 @@ describe('role matrix: every documented operation, every kind of caller', () => 
       who: 'manager',
       path: () => '/v1/contracts/C-QUOTA/quota-exchanges',
       body: () => ({ tickets: 1, for: 'Premium: one on-site visit' }),
+    },
+    'PUT /v1/policies/{policyId}': {
+      who: 'manager',
+      path: () => '/v1/policies/matrix-policy',
+      body: () => ({ reason: 'role matrix', document: { ...catalog.isode, id: 'matrix-policy' } }),
+    },
+    'DELETE /v1/policies/{policyId}': {
+      who: 'manager',
+      path: () => `/v1/policies/${scratchPolicy}`,
+      // Each allowed caller deletes a policy of its own, nothing uses it.
+      prepare: async () => {
+        scratchPolicy = `matrix-scratch-${next()}`;
+        await must('PUT', `/v1/policies/${scratchPolicy}`, { reason: 'scratch', document: { ...catalog.isode, id: scratchPolicy } });
+      },
+    },
+    'GET /v1/policies/{policyId}/versions': { who: 'engineer', path: () => '/v1/policies/isode/versions' },
+    'GET /v1/policies/{policyId}/versions/{version}': { who: 'engineer', path: () => '/v1/policies/isode/versions/1' },
+    'POST /v1/policies/{policyId}/retire': {
+      who: 'manager',
+      path: () => `/v1/policies/${scratchPolicy}/retire`,
+      body: () => ({ reason: 'role matrix' }),
+      prepare: async () => {
+        scratchPolicy = `matrix-retired-${next()}`;
+        await must('PUT', `/v1/policies/${scratchPolicy}`, { reason: 'scratch', document: { ...catalog.isode, id: scratchPolicy } });
+      },
     },
     'POST /v1/quotes/renewal': {
       who: 'anyKey',

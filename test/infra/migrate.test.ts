@@ -33,6 +33,8 @@ describe('migrations', () => {
       'notification_routes',
       'notifications',
       'policy_overrides',
+      'policy_retirements',
+      'policy_versions',
       'product_versions',
       'products',
       'schema_migrations',

@@ -1,0 +1,138 @@
+/**
+ * Policies as data: a manager writes a whole policy (JSON or YAML), it is validated and stored as a
+ * new version; old versions stay readable; the open tickets under it recompute through the fan-out.
+ * A built-in is version 1 of its id, read-only, superseded by a stored version 2. A policy in use is
+ * retired, never deleted (docs/policies.md "Stored policies").
+ */
+import { Router, type Request, type Response } from 'express';
+import { parse as parseYaml } from 'yaml';
+import { catalog, isRetired, loadPolicy, PolicyError, type Policy } from '../../policies/index';
+import { allow } from '../auth';
+import type { PolicyStore } from '../policy-store';
+import { problems } from '../problem';
+import { deletePolicy, policyInUse, policyVersions, retirePolicy, savePolicyVersion } from '../read-models/policy-versions';
+import { AnyPolicyIdParamSchema, PolicyDocumentRequestSchema, PolicyVersionParamsSchema, RetirePolicyRequestSchema } from '../schemas';
+import { parse } from '../validate';
+import type { RouteDeps } from './deps';
+import type { FanOut } from './rules';
+
+const builtIn = (id: string): Policy | undefined => (Object.hasOwn(catalog, id) ? catalog[id as keyof typeof catalog] : undefined);
+const pointer = (base: string, path: string) => `${base}/${path.replace(/[.[\]]+/g, '/').replace(/\/$/, '')}`.replace(/\/$/, '');
+
+/** The document of the request: JSON as given, or YAML parsed (a syntax error is a 400 at /yaml with its line). */
+function documentOf(body: { document?: Record<string, unknown>; yaml?: string }): { raw: Record<string, unknown>; at: string } {
+  if (body.document) return { raw: body.document, at: '/document' };
+  try {
+    const raw = parseYaml(body.yaml!) as unknown;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('the YAML is not a mapping of policy fields');
+    return { raw: raw as Record<string, unknown>, at: '/yaml' };
+  } catch (err) {
+    throw problems.validation([{ pointer: '/yaml', detail: (err as Error).message }]);
+  }
+}
+
+/** The policy the document describes, validated whole; every bad field a pointer into the request. */
+function validated(policyId: string, body: { document?: Record<string, unknown>; yaml?: string }): (version: number) => Policy {
+  const { raw, at } = documentOf(body);
+  const { $schema: _schema, ...fields } = raw;
+  if (fields.id !== undefined && fields.id !== policyId) {
+    throw problems.validation([
+      { pointer: `${at}/id`, detail: `the document is policy "${String(fields.id)}"; the path names "${policyId}"` },
+    ]);
+  }
+  const load = (version: number) => loadPolicy({ ...fields, id: policyId, version });
+  try {
+    load(1);
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    throw problems.validation(err.issues.map((i) => ({ pointer: pointer(at, i.path), detail: i.message })));
+  }
+  return load;
+}
+
+async function putPolicy(deps: RouteDeps, store: PolicyStore, fanOut: FanOut, req: Request, res: Response): Promise<void> {
+  const { policyId } = parse(AnyPolicyIdParamSchema, req.params, 'path');
+  const body = parse(PolicyDocumentRequestSchema, req.body, 'request body');
+  if (isRetired(policyId)) throw problems.conflict(`Policy ${policyId} is retired; it takes no new versions.`);
+  const load = validated(policyId, body);
+  const base = builtIn(policyId)?.version ?? 0;
+  const existed = base > 0 || (await policyVersions(deps.pool, policyId)).length > 0;
+  const version = await savePolicyVersion(deps.pool, policyId, base, load, body.reason, req.principal!.keyId);
+  await store.refresh();
+  const fanout = existed
+    ? await fanOut({ policyId }, { scope: `policy ${policyId}`, version, reason: body.reason }, `document-${version}`)
+    : null;
+  res
+    .status(existed ? 200 : 201)
+    .location(`/v1/policies/${policyId}/versions/${version}`)
+    .json({ policyId, version, rulesVersion: `${policyId}@${version}`, fanoutWorkflowId: fanout });
+}
+
+/** Every version of a policy: the built-in (1) if there is one, then the stored ones. */
+async function versionsOf(deps: RouteDeps, policyId: string) {
+  const stored = await policyVersions(deps.pool, policyId);
+  const first = builtIn(policyId);
+  const list = [
+    ...(first
+      ? [
+          {
+            policyId,
+            version: first.version,
+            builtIn: true,
+            reason: `built-in (${first.source})`,
+            createdAt: null,
+            createdBy: null,
+            document: first as unknown,
+          },
+        ]
+      : []),
+    ...stored.map((v) => ({
+      policyId,
+      version: v.version,
+      builtIn: false,
+      reason: v.reason,
+      createdAt: v.created_at.toISOString(),
+      createdBy: v.created_by,
+      document: v.document,
+    })),
+  ];
+  if (list.length === 0) throw problems.notFound(`Unknown policy ${policyId}.`);
+  return list;
+}
+
+async function removePolicy(deps: RouteDeps, store: PolicyStore, req: Request, res: Response): Promise<void> {
+  const { policyId } = parse(AnyPolicyIdParamSchema, req.params, 'path');
+  if (builtIn(policyId)) throw problems.conflict(`Policy ${policyId} is built in; it can be superseded or retired, not deleted.`);
+  await versionsOf(deps, policyId); // 404 for an unknown one
+  if (await policyInUse(deps.pool, policyId)) {
+    throw problems.conflict(`Policy ${policyId} is in use by tickets or agreements: retire it instead (POST …/retire).`);
+  }
+  await deletePolicy(deps.pool, policyId);
+  await store.refresh();
+  res.status(204).end();
+}
+
+export function policyVersionRoutes(deps: RouteDeps, store: PolicyStore, fanOut: FanOut): Router {
+  const router = Router();
+  router.put('/policies/:policyId', allow('manager'), (req, res) => putPolicy(deps, store, fanOut, req, res));
+  router.delete('/policies/:policyId', allow('manager'), (req, res) => removePolicy(deps, store, req, res));
+  router.get('/policies/:policyId/versions', allow('engineer'), async (req, res) => {
+    const { policyId } = parse(AnyPolicyIdParamSchema, req.params, 'path');
+    res.json({ items: (await versionsOf(deps, policyId)).map(({ document: _d, ...v }) => v) });
+  });
+  router.get('/policies/:policyId/versions/:version', allow('engineer'), async (req, res) => {
+    const { policyId, version } = parse(PolicyVersionParamsSchema, req.params, 'path');
+    const found = (await versionsOf(deps, policyId)).find((v) => v.version === version);
+    if (!found) throw problems.notFound(`Policy ${policyId} has no version ${version}.`);
+    res.json(found);
+  });
+  router.post('/policies/:policyId/retire', allow('manager'), async (req, res) => {
+    const { policyId } = parse(AnyPolicyIdParamSchema, req.params, 'path');
+    const body = parse(RetirePolicyRequestSchema, req.body, 'request body');
+    await versionsOf(deps, policyId);
+    await retirePolicy(deps.pool, policyId, body.reason, req.principal!.keyId);
+    await store.refresh();
+    res.json({ policyId, retired: true });
+  });
+  return router;
+}
