@@ -11,6 +11,7 @@ import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler, problems } from './problem';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { PolicyStore } from './policy-store';
+import { policyPreviewRoutes } from './routes/policy-preview';
 import { policyVersionRoutes } from './routes/policy-versions';
 import { policyRoutes } from './routes/policies';
 import { rateLimiters, type RateLimitSettings } from './rate-limits';
@@ -157,6 +158,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   const policyStore = new PolicyStore(pool, logger);
   v1.use(policyStore.middleware());
   v1.use('/tickets', ticketRoutes(routeDeps));
+  v1.use(policyPreviewRoutes(routeDeps));
   v1.use(policyVersionRoutes(routeDeps, policyStore, fanOutWith(routeDeps)));
   v1.use(policyRoutes());
   v1.use('/quotes', quoteRoutes());

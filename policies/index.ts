@@ -42,6 +42,8 @@ export type { CaseFieldIssue } from './case-fields';
 export type { PolicyOverride } from './load';
 export { PolicyError, PolicyInputError } from './errors';
 export { holidaysInYear, easterSunday } from './holidays';
+export { holidaysFromICalendar } from './ical';
+export type { ICalendarHoliday, ICalendarSkipped } from './ical';
 export type {
   Policy,
   PolicyInput,
@@ -59,3 +61,4 @@ export { ticketTypes, ticketChannels, recipientRoles, notifiableEvents, targetKi
 export type { RecipientRole, NotifiableEvent } from './schema';
 export { planRuleRefusals } from './agreement-plan-rules';
 export type { PlanRuleAgreement, PlanRuleOther, PlanRuleRefusal } from './agreement-plan-rules';
+export { diffDeadlines, type Deadline, type DeadlineDiff, type DeadlineMove } from './deadline-diff';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   AnyPolicyIdParamSchema,
   PolicyDocumentRequestSchema,
+  PolicyPreviewRequestSchema,
   PolicyVersionParamsSchema,
   RetirePolicyRequestSchema,
   StoredPolicyVersionSchema,
@@ -34,6 +35,28 @@ export function registerPolicyVersionPaths(registry: OpenAPIRegistry): void {
       200: json('A new version of an existing policy', StoredResponse),
       201: json('The first version of a new policy', StoredResponse),
       ...errors('role', { 409: 'The policy is retired' }),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/policies/preview',
+    summary: 'What a draft policy would do (engineer): sample openings’ targets, and the open tickets’ deadlines against today’s',
+    description:
+      'Nothing is stored. `openTickets.summary` reads like "37 open tickets: 12 deadlines later, 3 earlier; the earliest moves from … to …"; each move lists the ticket, the target kind and both instants.',
+    tags: ['policies'],
+    security: secured,
+    request: body(PolicyPreviewRequestSchema),
+    responses: {
+      200: json(
+        'The preview',
+        z.object({
+          policyId: z.string(),
+          kinds: z.array(z.string()),
+          openings: z.array(z.record(z.string(), z.unknown())),
+          openTickets: z.record(z.string(), z.unknown()),
+        }),
+      ),
+      ...errors('role'),
     },
   });
   registry.registerPath({

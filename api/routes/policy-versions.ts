@@ -20,7 +20,7 @@ const builtIn = (id: string): Policy | undefined => (Object.hasOwn(catalog, id) 
 const pointer = (base: string, path: string) => `${base}/${path.replace(/[.[\]]+/g, '/').replace(/\/$/, '')}`.replace(/\/$/, '');
 
 /** The document of the request: JSON as given, or YAML parsed (a syntax error is a 400 at /yaml with its line). */
-function documentOf(body: { document?: Record<string, unknown>; yaml?: string }): { raw: Record<string, unknown>; at: string } {
+export function documentOf(body: { document?: Record<string, unknown>; yaml?: string }): { raw: Record<string, unknown>; at: string } {
   if (body.document) return { raw: body.document, at: '/document' };
   try {
     const raw = parseYaml(body.yaml!) as unknown;
@@ -32,7 +32,7 @@ function documentOf(body: { document?: Record<string, unknown>; yaml?: string })
 }
 
 /** The policy the document describes, validated whole; every bad field a pointer into the request. */
-function validated(policyId: string, body: { document?: Record<string, unknown>; yaml?: string }): (version: number) => Policy {
+export function validated(policyId: string, body: { document?: Record<string, unknown>; yaml?: string }): (version: number) => Policy {
   const { raw, at } = documentOf(body);
   const { $schema: _schema, ...fields } = raw;
   if (fields.id !== undefined && fields.id !== policyId) {

@@ -1,7 +1,7 @@
 /** Stored policies (api/routes/policy-versions.ts): a policy document written by a manager, and what the store answers. */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { text } from './common';
+import { instant, text } from './common';
 
 extendZodWithOpenApi(z);
 
@@ -43,3 +43,33 @@ export const StoredPolicyVersionSchema = z
     createdBy: z.string().nullable(),
   })
   .openapi('StoredPolicyVersion');
+
+const PreviewOpeningSchema = z
+  .object({
+    openedAt: instant('When the sample ticket opens.'),
+    plan: z.string(),
+    severity: z.string(),
+    product: z.string().optional(),
+    options: z.record(z.string(), z.boolean()).optional(),
+    needsCodeChange: z.boolean().optional(),
+  })
+  .strict();
+
+export const PolicyPreviewRequestSchema = z
+  .object({
+    document: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('The draft policy as JSON; its `id` says which policy it would replace.'),
+    yaml: z.string().max(250_000).optional().describe('The draft policy as YAML text, instead of `document`.'),
+    openings: z
+      .array(PreviewOpeningSchema)
+      .max(500)
+      .optional()
+      .describe('Sample openings; default: every hour of the coming week, for every plan and severity (at most 2,000).'),
+  })
+  .strict()
+  .refine((b) => (b.document === undefined) !== (b.yaml === undefined), {
+    message: 'give the draft as `document` or as `yaml`, one of them',
+  })
+  .openapi('PolicyPreviewRequest');

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { call, startLifeline, type RunningLifeline } from '../helpers/lifeline';
+import { skipTo } from '../workflow/ticket-helpers';
 
 jest.setTimeout(120_000);
 
@@ -23,6 +24,7 @@ const opening = {
 
 describe('stored policies (HTTP, Temporal, PostgreSQL)', () => {
   let ll: RunningLifeline;
+  let recomputedTicket = '';
   const api = (method: string, p: string, body?: unknown) => call(ll.url, method, p, { key: ll.adminKey, body });
 
   beforeAll(async () => {
@@ -69,10 +71,45 @@ describe('stored policies (HTTP, Temporal, PostgreSQL)', () => {
     const due = ticket.body.targets.find((t: { kind: string }) => t.kind === 'firstResponse').dueAt;
     // The ticket opened a moment after the preview's instant: the same deadline to the minute.
     expect(due.slice(0, 16)).toBe(preview.body.targets.find((t: { kind: string }) => t.kind === 'firstResponse').dueAt.slice(0, 16));
+    recomputedTicket = ticket.body.ticketId;
+  });
+
+  it('breaches at the instant the draft preview gave, to the second', async () => {
+    const ticket = await api('POST', '/v1/tickets', { ...opening, severity: 'sev3', title: 'A question' });
+    const draft = await api('POST', '/v1/policies/preview', {
+      document: brightdesk,
+      openings: [{ openedAt: ticket.body.openedAt, plan: 'standard', severity: 'sev3' }],
+    });
+    expect(draft.status).toBe(200);
+    const due: string = draft.body.openings[0].targets.find((t: { kind: string }) => t.kind === 'firstResponse').dueAt;
+    expect(ticket.body.targets.find((t: { kind: string }) => t.kind === 'firstResponse').dueAt).toBe(due);
+    await skipTo(ll.env, new Date(Date.parse(due) + 1_000).toISOString());
+    let breached: { occurredAt: string } | undefined;
+    for (let i = 0; i < 100 && !breached; i++) {
+      const events = (await api('GET', `/v1/tickets/${ticket.body.ticketId}/events`)).body.events;
+      breached = events.find((e: { type: string }) => e.type === 'breached');
+      if (!breached) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(breached?.occurredAt.slice(0, 19)).toBe(due.slice(0, 19));
+  });
+
+  it('previews a new version against the open tickets before it goes live', async () => {
+    const v2 = structuredClone(brightdesk);
+    v2.targets.standard.sev2.firstResponse.duration = '4 working hours';
+    const draft = await api('POST', '/v1/policies/preview', { document: v2 });
+    expect(draft.status).toBe(200);
+    // The default: every hour of the coming week, for each plan and severity (2 × 3).
+    expect(draft.body.openings).toHaveLength(168 * 6);
+    expect(draft.body.openTickets).toMatchObject({ tickets: 2, earlier: 1, later: 0 });
+    expect(draft.body.openTickets.earliest).toMatchObject({ ticketId: recomputedTicket, kind: 'firstResponse' });
+    expect(draft.body.openTickets.summary).toMatch(/^2 open tickets: 0 deadlines later, 1 earlier; the earliest moves from /);
+    const bad = await api('POST', '/v1/policies/preview', { document: { ...v2, defaultCalendar: 'nowhere' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toBe('/document/defaultCalendar');
   });
 
   it('a new version (YAML) recomputes the open ticket and records old and new instants; old versions stay readable', async () => {
-    const open = (await api('GET', '/v1/tickets?policyId=brightdesk')).body.tickets[0];
+    const open = { ticketId: recomputedTicket };
     const v2 = structuredClone(brightdesk);
     v2.targets.standard.sev2.firstResponse.duration = '4 working hours';
     const stored = await api('PUT', '/v1/policies/brightdesk', { reason: 'Sev-2 answered faster', yaml: stringify(v2) });

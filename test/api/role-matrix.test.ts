@@ -214,6 +214,11 @@ describe('role matrix: every documented operation, every kind of caller', () => 
       path: () => '/v1/policies/matrix-policy',
       body: () => ({ reason: 'role matrix', document: { ...catalog.isode, id: 'matrix-policy' } }),
     },
+    'POST /v1/policies/preview': {
+      who: 'engineer',
+      path: () => '/v1/policies/preview',
+      body: () => ({ document: { ...catalog.isode }, openings: [{ openedAt: '2027-03-01T09:00:00Z', plan: 'gold', severity: 'p1' }] }),
+    },
     'DELETE /v1/policies/{policyId}': {
       who: 'manager',
       path: () => `/v1/policies/${scratchPolicy}`,
