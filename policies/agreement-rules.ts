@@ -6,16 +6,16 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z][a-zA-Z0-9-]*$/, 'expected an identifier such as "gold" or "us-eastern"');
 const source = z.string().min(1).describe('seed file and paragraph the rule comes from, e.g. "000 §3"');
-const told = z.object({ text: z.string().min(1), source });
+const told = z.strictObject({ text: z.string().min(1), source });
 
-export const agreementRulesSchema = z.object({
+export const agreementRulesSchema = z.strictObject({
   /** Days before the term's end the customer and the account manager are reminded, each once. */
   reminderDaysBeforeEnd: z.array(z.number().int().min(1).max(366)).max(10).default([60, 30, 7]),
   /** What a ticket opened after the term (or before it starts) is told, and what the customer keeps. */
   afterTerm: told.optional(),
   /** Resolved tickets included per agreement year on these plans; the unused ones roll over once (Infotecs 000 §3). */
   ticketQuota: z
-    .object({
+    .strictObject({
       plans: z.array(id).min(1),
       ticketsPerYear: z.number().int().min(1).max(100_000),
       rollover: z.boolean(),
@@ -27,9 +27,9 @@ export const agreementRulesSchema = z.object({
     })
     .optional(),
   /** An agreement on `plan` needs an agreement of the same customer on `requires`, valid over its whole term. */
-  requiresPlan: z.array(z.object({ plan: id, requires: id, source })).default([]),
+  requiresPlan: z.array(z.strictObject({ plan: id, requires: id, source })).default([]),
   /** Every licence extension of one licence has the same level of service (ISPsystem 10.1). */
-  oneLevelPerLicence: z.object({ source }).optional(),
+  oneLevelPerLicence: z.strictObject({ source }).optional(),
 });
 
 export type AgreementRules = z.infer<typeof agreementRulesSchema>;

@@ -8,20 +8,16 @@
  */
 import { parseDuration, wallClockMs } from './duration';
 import { holidaysInYear } from './holidays';
-import type { CalendarSpec, Weekday } from './schema';
+import { weekdayParts, weekdays as weekdayKeys, writtenLength, type DayPart } from './open-periods';
+import type { CalendarSpec } from './schema';
 import { addDays, formatDate, isoWeekday, localDateOf, localToUtc, type LocalDate } from './zone';
 
 const HOUR = 3_600_000;
-const weekdayKeys: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** An interval of time [start, end) in epoch milliseconds; a pause of the SLA clock, for instance. */
 export interface Interval {
   start: number;
   end: number;
-}
-
-function minutes(hhmm: string): number {
-  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
 export class CompiledCalendar {
@@ -40,6 +36,8 @@ export class CompiledCalendar {
   private toYear = -1;
   private coveredFrom = Infinity;
   private coveredTo = -Infinity;
+  /** Open parts of each weekday (0 = Monday), periods crossing midnight split (docs/policies.md "Calendars"). */
+  private readonly parts: DayPart[][];
 
   constructor(readonly spec: CalendarSpec) {
     this.id = spec.id;
@@ -47,6 +45,7 @@ export class CompiledCalendar {
     this.zone = spec.zone;
     this.alwaysOpen = spec.alwaysOpen;
     this.workingDayMs = spec.workingDay ? workingDayLength(spec.workingDay) : defaultWorkingDay(spec);
+    this.parts = weekdayParts(spec.open);
   }
 
   /** Holidays of a year, as local dates (YYYY-MM-DD → name). */
@@ -62,10 +61,9 @@ export class CompiledCalendar {
       const closed = this.holidays(year);
       for (let d: LocalDate = { year, month: 1, day: 1 }; d.year === year; d = addDays(d, 1)) {
         if (closed.has(formatDate(d))) continue;
-        const periods = this.spec.open[weekdayKeys[isoWeekday(d) - 1]] ?? [];
-        for (const p of [...periods].sort((a, b) => a.from.localeCompare(b.from))) {
-          const start = localToUtc(this.zone, d, minutes(p.from));
-          const end = localToUtc(this.zone, d, minutes(p.to));
+        for (const p of this.parts[isoWeekday(d) - 1]) {
+          const start = localToUtc(this.zone, d, p.from);
+          const end = localToUtc(this.zone, d, p.to);
           if (end <= start) continue; // a period swallowed whole by a daylight-saving gap
           const last = ends.length - 1;
           if (last >= 0 && start <= ends[last]) ends[last] = Math.max(ends[last], end);
@@ -163,6 +161,48 @@ export class CompiledCalendar {
     }
   }
 
+  /**
+   * Business time counted backwards: the latest instant s at or before `end` with `ms` of open time
+   * between s and end. A count that runs out exactly at an opening gives that opening, not the
+   * previous closing, so subtractBusinessTime(addBusinessTime(t, d), d) = t for every open t.
+   */
+  subtractBusinessTime(end: number, ms: number): number {
+    if (!(ms >= 0)) throw new RangeError(`duration must be zero or positive, got ${ms}`);
+    if (this.alwaysOpen || ms === 0 || !Number.isFinite(end)) return end - ms;
+    this.cover(end - Math.max(ms * 10, 14 * 24 * HOUR), end);
+    for (;;) {
+      const target = this.position(end) - ms;
+      if (target >= 0) {
+        // The last interval whose open time begins at or before the target.
+        let lo = 0;
+        let hi = this.cumStart.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1;
+          if (this.cumStart[mid] <= target) lo = mid;
+          else hi = mid - 1;
+        }
+        const s = this.starts[lo] + (target - this.cumStart[lo]);
+        if (s >= this.coveredFrom) return s;
+      }
+      this.cover(this.coveredFrom - 5 * 366 * 24 * HOUR, end); // compile five more years back and retry
+    }
+  }
+
+  /** Like subtractBusinessTime, with the open time inside the paused intervals not counted. */
+  subtractBusinessTimeExcluding(end: number, ms: number, pauses: Interval[]): number {
+    let t = end;
+    let remaining = ms;
+    for (const p of mergeIntervals(pauses).reverse()) {
+      if (p.start >= t) continue;
+      const pauseEnd = Math.min(p.end, t);
+      const candidate = this.subtractBusinessTime(t, remaining);
+      if (candidate >= pauseEnd) return candidate;
+      remaining -= this.businessTimeBetween(pauseEnd, t);
+      t = p.start;
+    }
+    return this.subtractBusinessTime(t, remaining);
+  }
+
   /** Open time between a and b (negative when b is before a). */
   businessTimeBetween(a: number, b: number): number {
     if (this.alwaysOpen) return b - a;
@@ -202,8 +242,7 @@ export class CompiledCalendar {
   durationMs(text: string): number {
     const d = parseDuration(text);
     if (!d.working) return wallClockMs(d);
-    if (d.unit === 'hour') return Math.round(d.amount * HOUR);
-    return Math.round(d.amount * this.workingDayMs);
+    return Math.round(d.days * this.workingDayMs + d.ms);
   }
 
   /** Whether a duration counts only open time here (a wall-clock one, or any on a 24/7 calendar, does not). */
@@ -221,6 +260,7 @@ export class CompiledCalendar {
    * either way the time inside `pauses` is not counted (a paused clock does not run).
    */
   dueAfter(start: number, ms: number, working: boolean, pauses: Interval[] = []): number {
+    if (working && !this.alwaysOpen && ms === 0) return this.firstRunningInstant(start, pauses);
     if (working && !this.alwaysOpen) return this.addBusinessTimeExcluding(start, ms, pauses);
     let due = start + ms;
     for (const p of mergeIntervals(pauses)) {
@@ -229,6 +269,37 @@ export class CompiledCalendar {
       due += p.end - Math.max(p.start, start);
     }
     return due;
+  }
+
+  /**
+   * A zero budget in open time is due at the first instant at or after `start` that is open and
+   * not paused, as zendesk/biz answer (docs/policies.md "Due instant"): a deadline lies in open time.
+   */
+  private firstRunningInstant(start: number, pauses: Interval[]): number {
+    const merged = mergeIntervals(pauses);
+    let t = start;
+    for (;;) {
+      t = this.nextOpenInstant(t);
+      const inside = merged.find((p) => p.start <= t && t < p.end);
+      if (!inside) return t;
+      if (inside.end === Infinity) return Infinity;
+      t = inside.end;
+    }
+  }
+
+  /**
+   * The instant `ms` before `end` (a warning before its due instant, warnBefore): counted backwards
+   * in open time when `working`, else on the wall clock; either way the time inside `pauses` is not counted.
+   */
+  dueBefore(end: number, ms: number, working: boolean, pauses: Interval[] = []): number {
+    if (working && !this.alwaysOpen) return this.subtractBusinessTimeExcluding(end, ms, pauses);
+    let s = end - ms;
+    for (const p of mergeIntervals(pauses).reverse()) {
+      if (p.start >= end) continue;
+      if (p.end <= s) break;
+      s -= Math.min(p.end, end) - p.start;
+    }
+    return s;
   }
 
   /** Time from a to b that counts towards a budget: open time when `working`, else the wall clock, pauses excluded. */
@@ -262,14 +333,15 @@ function workingDayLength(text: string): number {
   return wallClockMs(d);
 }
 
-/** The open length of the first weekday (Monday onwards) that has open periods; 24 h when always open. */
+/**
+ * The open length of the first weekday (Monday onwards) that has open periods, as written there (a
+ * period crossing midnight counted whole: a night desk's Monday 22:00–06:00 is 8 h); 24 h when always open.
+ */
 function defaultWorkingDay(spec: CalendarSpec): number {
   if (spec.alwaysOpen) return 24 * HOUR;
   for (const day of weekdayKeys) {
     const periods = spec.open[day];
-    if (periods && periods.length > 0) {
-      return periods.reduce((sum, p) => sum + (minutes(p.to) - minutes(p.from)) * 60_000, 0);
-    }
+    if (periods && periods.length > 0) return writtenLength(periods) * 60_000;
   }
   return 24 * HOUR;
 }

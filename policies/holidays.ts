@@ -39,54 +39,64 @@ function applies(rule: { fromYear?: number; toYear?: number }, year: number): bo
   return (rule.fromYear === undefined || year >= rule.fromYear) && (rule.toYear === undefined || year <= rule.toYear);
 }
 
+/** A rule's date in a year before observance, and whether it is published as is (a one-off, an exception). */
+interface RuleDate {
+  date: LocalDate;
+  published: boolean;
+}
+
+/** The date a rule other than dayAfter gives in a year, if any. */
+function ruleDate(rule: HolidayRule, year: number): RuleDate | undefined {
+  if (rule.kind === 'date') {
+    const d = parseDate(rule.date);
+    return d.year === year ? { date: d, published: true } : undefined;
+  }
+  if (rule.kind === 'dayAfter' || !applies(rule, year)) return undefined;
+  if ((rule.kind === 'fixed' || rule.kind === 'nthWeekday') && rule.exceptions && String(year) in rule.exceptions) {
+    const moved = rule.exceptions[String(year)];
+    return moved ? { date: parseDate(moved), published: true } : undefined;
+  }
+  if (rule.kind === 'fixed') return { date: { year, month: rule.month, day: rule.day }, published: false };
+  if (rule.kind === 'nthWeekday') return { date: nthWeekday(year, rule.month, rule.weekday, rule.nth), published: false };
+  return { date: addDays(easterSunday(year), rule.offsetDays), published: false };
+}
+
+/** One holiday a rule gives in a year, before observance. */
+interface Occurrence extends RuleDate {
+  rule: HolidayRule;
+}
+
+/**
+ * The holidays the rules give in a year, in rule order, one entry per date (not per name: several
+ * rules may share a name, and three "Company shutdown" days close three days). A rule switched off
+ * (active: false) gives none; a dayAfter counts from every rule of that name that gives a date.
+ */
+function occurrences(rules: HolidayRule[], year: number): Occurrence[] {
+  const out: Array<Occurrence & { index: number }> = [];
+  rules.forEach((rule, index) => {
+    const d = rule.active === false || rule.kind === 'dayAfter' ? undefined : ruleDate(rule, year);
+    if (d) out.push({ ...d, rule, index });
+  });
+  // After every other rule, so a dayAfter may precede its base in the list (and follow another dayAfter).
+  rules.forEach((rule, index) => {
+    if (rule.kind !== 'dayAfter' || rule.active === false || !applies(rule, year)) return;
+    for (const base of out.filter((o) => o.rule.name === rule.of)) {
+      out.push({ date: addDays(base.date, rule.days), published: true, rule, index });
+    }
+  });
+  return out.sort((a, b) => a.index - b.index); // rule order: a later rule's name wins a shared date
+}
+
 /** The holidays the rules give for one year, before looking at neighbouring years. */
 function holidaysOfRuleYear(rules: HolidayRule[], year: number): Map<string, string> {
-  const actual = new Map<string, LocalDate>(); // rule name → date before observance
-  const published = new Set<string>(); // rule names whose date is published as is (exceptions)
-  for (const rule of rules) {
-    if (rule.kind === 'date') {
-      const d = parseDate(rule.date);
-      if (d.year === year) {
-        actual.set(rule.name, d);
-        published.add(rule.name);
-      }
-      continue;
-    }
-    if (rule.kind === 'dayAfter' || !applies(rule, year)) continue;
-    if ((rule.kind === 'fixed' || rule.kind === 'nthWeekday') && rule.exceptions && String(year) in rule.exceptions) {
-      const moved = rule.exceptions[String(year)];
-      if (moved) {
-        actual.set(rule.name, parseDate(moved));
-        published.add(rule.name);
-      }
-      continue;
-    }
-    if (rule.kind === 'fixed') actual.set(rule.name, { year, month: rule.month, day: rule.day });
-    else if (rule.kind === 'nthWeekday') actual.set(rule.name, nthWeekday(year, rule.month, rule.weekday, rule.nth));
-    else if (rule.kind === 'easter') actual.set(rule.name, addDays(easterSunday(year), rule.offsetDays));
-  }
-  for (const rule of rules) {
-    if (rule.kind !== 'dayAfter' || !applies(rule, year)) continue;
-    const base = actual.get(rule.of);
-    if (base) {
-      actual.set(rule.name, addDays(base, rule.days));
-      published.add(rule.name);
-    }
-  }
-
   const result = new Map<string, string>();
   const substitutes: Array<{ name: string; date: LocalDate }> = [];
-  for (const rule of rules) {
-    const date = actual.get(rule.name);
-    if (!date) continue;
-    const observe = rule.kind === 'fixed' && !published.has(rule.name) ? rule.observe : 'none';
-    if (observe === 'none' || !isWeekend(date)) {
-      result.set(formatDate(date), rule.name);
-    } else if (observe === 'nearestWeekday') {
+  for (const { rule, date, published } of occurrences(rules, year)) {
+    const observe = rule.kind === 'fixed' && !published ? rule.observe : 'none';
+    if (observe === 'none' || !isWeekend(date)) result.set(formatDate(date), rule.name);
+    else if (observe === 'nearestWeekday') {
       result.set(formatDate(addDays(date, isoWeekday(date) === 6 ? -1 : 1)), `${rule.name} (observed)`);
-    } else {
-      substitutes.push({ name: rule.name, date });
-    }
+    } else substitutes.push({ name: rule.name, date });
   }
   // UK substitute days: the next weekday not already a holiday, in rule order (Christmas before Boxing Day).
   for (const { name, date } of substitutes) {

@@ -10,15 +10,36 @@ function pathOf(path: ReadonlyArray<PropertyKey>): string {
     .replace(/^\./, '');
 }
 
-/** Validates a policy; a wrong one fails with the path of every bad field. */
+/**
+ * Top-level keys a policy once had, dropped when it loads so a document or override written before
+ * they went still loads: `quotas` and `fees`, removed until enforced (agreements and quotes replaced them).
+ */
+const retiredKeys = ['quotas', 'fees'];
+
+function withoutRetiredKeys(raw: unknown): unknown {
+  if (!isPlainObject(raw) || !retiredKeys.some((k) => Object.hasOwn(raw, k))) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([k]) => !retiredKeys.includes(k)));
+}
+
+/** One issue per problem; an unknown key is named by its own path (`calendars[0].breaks`), with what is accepted there. */
+function issuesOf(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.flatMap((i: z.core.$ZodIssue) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: pathOf([...i.path, k]), message: 'unknown field: no policy has it (check its spelling and place)' }))
+      : [{ path: pathOf(i.path), message: i.message }],
+  );
+}
+
+/**
+ * Validates a policy; a wrong one fails with the path of every bad field. Every object of the schema
+ * is strict: an unknown key is refused, never dropped in silence (a holiday's misspelt switch would
+ * otherwise close the day anyway); only the retired keys above are dropped.
+ */
 export function loadPolicy(raw: unknown): Policy {
-  const result = policySchema.safeParse(raw);
+  const result = policySchema.safeParse(withoutRetiredKeys(raw));
   if (!result.success) {
     const id = (raw as { id?: unknown })?.id;
-    throw new PolicyError(
-      `invalid policy${typeof id === 'string' ? ` "${id}"` : ''}`,
-      result.error.issues.map((i: z.core.$ZodIssue) => ({ path: pathOf(i.path), message: i.message })),
-    );
+    throw new PolicyError(`invalid policy${typeof id === 'string' ? ` "${id}"` : ''}`, issuesOf(result.error));
   }
   return deepFreeze(result.data);
 }
@@ -48,9 +69,9 @@ export function applyOverride(base: Policy, override: PolicyOverride): Policy {
 }
 
 /**
- * The keys of `value` that `schema` does not declare, at any depth, each as its path: what a
- * strict parse would refuse. Loading a policy strips unknown keys (an override stored before a
- * field was retired still loads); an override written through the API must have none.
+ * The keys of `value` that `schema` does not declare, at any depth, each as its path: what the
+ * strict parse of loadPolicy refuses, found without merging (an override written through the API
+ * is checked on its own, retired keys included: it must have none).
  */
 export function unknownKeys(schema: z.ZodType, value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
   const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;

@@ -14,10 +14,10 @@ const percent = z
   .max(1000)
   .refine((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-9, 'expected a percentage with at most two decimals');
 
-export const quoteRulesSchema = z.object({
+export const quoteRulesSchema = z.strictObject({
   /** A support year's fee, and an upgrade's, as a share of the licence price. */
   renewal: z
-    .object({
+    .strictObject({
       /** The first year of support. */
       firstYearPercent: percent,
       /** Each year after the first. */
@@ -29,7 +29,7 @@ export const quoteRulesSchema = z.object({
     .optional(),
   /** A licence extension bought mid-term: its services end with the existing extensions' (ISPsystem 10.2). */
   coTerming: z
-    .object({
+    .strictObject({
       /** A remainder of whole months and up to this many days inclusive is rounded down; more days, up to a whole month. */
       roundDownUpToDays: z.number().int().min(0).max(27),
       /** The standard service terms an extension may be bought with, in months. */
@@ -39,7 +39,7 @@ export const quoteRulesSchema = z.object({
     .optional(),
   /** A break in Updates is paid for its whole length, at the prices of the purchase date (ISPsystem 9.7). */
   backPayment: z
-    .object({
+    .strictObject({
       /** What the customer is told the back payment buys. */
       note: z.string().min(1).optional(),
       source,

@@ -15,7 +15,8 @@ import {
 
 export { notifiableEvents, recipientRoles, targetKinds, ticketChannels, ticketTypes };
 export type { NotifiableEvent, RecipientRole, TargetKind } from './vocabulary';
-import { parseDuration } from './duration';
+import { durationProblem, parseDuration } from './duration';
+import { weekdayParts, weekdays, type Weekday } from './open-periods';
 import { isValidZone, parseDate } from './zone';
 import { agreementRulesSchema } from './agreement-rules';
 import { quoteRulesSchema } from './quote-rules';
@@ -30,19 +31,25 @@ const dateString = z.string().refine((s) => {
   }
 }, 'expected an existing date YYYY-MM-DD');
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time HH:MM (00:00–24:00)');
-export const durationSchema = z.string().refine((s) => {
-  try {
-    parseDuration(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a duration such as "4 working hours", "2 working days", "1 hour", "24 hours", "7 calendar days" or "1 week"');
+/** A duration (policies/duration.ts); a refusal says why and lists the accepted spellings. */
+export const durationSchema = z.string().refine(
+  (s) => {
+    try {
+      parseDuration(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => durationProblem(issue.input) },
+);
 const source = z.string().min(1).describe('seed file and paragraph the rule comes from, e.g. "003 Target Response"');
 
 // ---- Holidays --------------------------------------------------------------------------------
 
 const years = { fromYear: z.number().int().optional(), toYear: z.number().int().optional() };
+/** A rule listed but switched off (active: false) closes no day (docs/policies.md "Holidays"). */
+const active = { active: z.boolean().optional().describe('false: listed but switched off; absent or true: on') };
 
 /** Where a holiday that falls on a weekend is observed. */
 export const observanceSchema = z.enum([
@@ -52,7 +59,7 @@ export const observanceSchema = z.enum([
 ]);
 
 export const holidayRuleSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('fixed'),
     name: z.string().min(1),
     month: z.number().int().min(1).max(12),
@@ -61,8 +68,9 @@ export const holidayRuleSchema = z.discriminatedUnion('kind', [
     /** Years in which the rule's date moved (or did not apply: null), as published. */
     exceptions: z.record(z.string().regex(/^\d{4}$/), dateString.nullable()).optional(),
     ...years,
+    ...active,
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('nthWeekday'),
     name: z.string().min(1),
     month: z.number().int().min(1).max(12),
@@ -70,34 +78,47 @@ export const holidayRuleSchema = z.discriminatedUnion('kind', [
     nth: z.union([z.number().int().min(1).max(5), z.literal(-1)]).describe('1–5, or -1 for the last'),
     exceptions: z.record(z.string().regex(/^\d{4}$/), dateString.nullable()).optional(),
     ...years,
+    ...active,
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('easter'),
     name: z.string().min(1),
     offsetDays: z.number().int().min(-60).max(60).describe('days after Western Easter Sunday'),
     ...years,
+    ...active,
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('dayAfter'),
     name: z.string().min(1),
     of: z.string().min(1).describe('name of another rule in the same calendar'),
     days: z.number().int().min(1).max(7).default(1),
     ...years,
+    ...active,
   }),
-  z.object({ kind: z.literal('date'), name: z.string().min(1), date: dateString }),
+  z.strictObject({ kind: z.literal('date'), name: z.string().min(1), date: dateString, ...active }),
 ]);
 export type HolidayRule = z.infer<typeof holidayRuleSchema>;
 
 // ---- Calendars -------------------------------------------------------------------------------
 
+/**
+ * A local open period [from, to). One that runs past midnight says so (`overnight: true`, e.g. 22:00
+ * to 06:00 the next day) and is split internally into its two days' parts (docs/policies.md
+ * "Calendars"); without the flag a "to" before "from" stays an error, as a reversed day shift is a typo.
+ */
 const openPeriod = z
-  .object({ from: timeOfDay, to: timeOfDay })
-  .refine((p) => p.from < p.to, { message: 'expected "from" before "to" (use "24:00" for midnight)' });
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof weekdays)[number];
+  .strictObject({ from: timeOfDay, to: timeOfDay, overnight: z.boolean().optional() })
+  .refine((p) => p.overnight === true || p.from < p.to, {
+    message:
+      'expected "from" before "to" (use "24:00" for midnight; a period past midnight is { from: "22:00", to: "06:00", overnight: true })',
+  })
+  .refine((p) => p.overnight !== true || p.to < p.from, {
+    message: 'an overnight period ends the next day before its "from" time (e.g. from "22:00" to "06:00")',
+  });
+export type { Weekday };
 
 export const calendarSchema = z
-  .object({
+  .strictObject({
     id,
     name: z.string().min(1),
     /** Bumped on every change; recorded with each computed deadline. */
@@ -115,14 +136,14 @@ export const calendarSchema = z
     if (!cal.alwaysOpen && Object.values(cal.open).every((p) => !p || p.length === 0)) {
       ctx.addIssue({ code: 'custom', path: ['open'], message: 'a calendar that is not alwaysOpen needs open periods' });
     }
-    for (const [day, periods] of Object.entries(cal.open)) {
-      const sorted = [...(periods ?? [])].sort((a, b) => a.from.localeCompare(b.from));
-      for (let i = 1; i < sorted.length; i++) {
-        if (sorted[i].from < sorted[i - 1].to) {
-          ctx.addIssue({ code: 'custom', path: ['open', day], message: 'open periods of one day must not overlap' });
+    // Overlaps are looked for after periods crossing midnight are split into their two days' parts.
+    weekdayParts(cal.open).forEach((parts, d) => {
+      for (let i = 1; i < parts.length; i++) {
+        if (parts[i].from < parts[i - 1].to) {
+          ctx.addIssue({ code: 'custom', path: ['open', weekdays[d]], message: 'open periods of one day must not overlap' });
         }
       }
-    }
+    });
     const names = new Set(cal.holidays.map((h) => h.name));
     cal.holidays.forEach((h, i) => {
       if (h.kind === 'dayAfter' && !names.has(h.of)) {
@@ -137,12 +158,17 @@ export type CalendarInput = z.input<typeof calendarSchema>;
 
 export const escalationSchema = z.enum(['supportManagement', 'accountManager', 'onCall', 'none']);
 
-export const targetSchema = z.object({
+export const targetSchema = z.strictObject({
   duration: durationSchema,
   /** Calendar id; when absent the policy's calendar rules pick one. */
   calendar: id.optional(),
   /** A warning fires at this point of the budget (Xecuritas Sev-2: warn at 4 h, breach at 6 h). */
   warnAfter: durationSchema.optional(),
+  /**
+   * A warning fires this long before the due instant, counted the way the target's duration is (in
+   * open time when it is working time); it takes precedence over warnAfter (docs/policies.md "Due instant").
+   */
+  warnBefore: durationSchema.optional(),
   escalateTo: escalationSchema.default('none'),
   source,
 });
@@ -172,10 +198,10 @@ export const defaultNotify: Record<NotifiableEvent, RecipientRole[]> = {
   autoClosed: ['customer'],
 };
 
-export const calendarRuleSchema = z.object({ when: condition, calendar: id, source });
+export const calendarRuleSchema = z.strictObject({ when: condition, calendar: id, source });
 
-export const severitySchema = z.object({ id, name: z.string().min(1), definition: z.string().min(1), rank: z.number().int().min(1) });
-export const planSchema = z.object({
+export const severitySchema = z.strictObject({ id, name: z.string().min(1), definition: z.string().min(1), rank: z.number().int().min(1) });
+export const planSchema = z.strictObject({
   id,
   name: z.string().min(1),
   prioritySetBy: z.enum(['vendor', 'customer']),
@@ -185,9 +211,9 @@ export const planSchema = z.object({
 });
 
 /** A support-scope answer's text and the paragraph it comes from. */
-const scopeTextSchema = z.object({ text: z.string().min(1), source });
+const scopeTextSchema = z.strictObject({ text: z.string().min(1), source });
 
-export const lifecycleRulesSchema = z.object({
+export const lifecycleRulesSchema = z.strictObject({
   /** EOMS = latest of EOS + eomsAfterEos, next major GA + eomsAfterNextMajorGa, GA + eomsAfterGa. */
   eomsAfterEos: z.number().int().min(0).describe('months'),
   eomsAfterNextMajorGa: z.number().int().min(0).describe('months'),
@@ -196,10 +222,10 @@ export const lifecycleRulesSchema = z.object({
   noticeMonths: z.number().int().min(0),
   /** What Extended Support (after EOMS) still covers: anything else is refused, or accepted as billable. */
   extendedSupport: z
-    .object({
+    .strictObject({
       /** A covered kind of ticket: these types, at this severity rank or more urgent (1 = most urgent). */
       covered: z
-        .array(z.object({ types: z.array(z.enum(ticketTypes)).min(1), maxSeverityRank: z.number().int().min(1).optional() }))
+        .array(z.strictObject({ types: z.array(z.enum(ticketTypes)).min(1), maxSeverityRank: z.number().int().min(1).optional() }))
         .min(1),
       billable: z.array(z.enum(ticketTypes)).default([]),
       /** What a billable ticket is told; a generic text when absent. */
@@ -211,13 +237,13 @@ export const lifecycleRulesSchema = z.object({
     .optional(),
   /** What a ticket on a version before its GA, in a pilot, or after its End of Life is told; generic texts when absent. */
   scope: z
-    .object({ announced: scopeTextSchema.optional(), pilot: scopeTextSchema.optional(), endOfLife: scopeTextSchema.optional() })
+    .strictObject({ announced: scopeTextSchema.optional(), pilot: scopeTextSchema.optional(), endOfLife: scopeTextSchema.optional() })
     .optional(),
   source,
 });
 
 /** Which minor releases of a major version are supported (ISPsystem 8.1); the first rule naming the product wins. */
-export const minorSupportRuleSchema = z.object({
+export const minorSupportRuleSchema = z.strictObject({
   products: z.array(z.string().min(1)).optional(),
   supported: z.enum(['twoLatestStablePlusRegular', 'latestStable', 'all']),
   /** What a customer on an outdated minor still gets (ISPsystem 8.3), told to them when their minor becomes outdated. */
@@ -245,8 +271,8 @@ export const caseFields = [
 export type CaseField = (typeof caseFields)[number];
 
 /** The case fields a policy requires at opening (Xecuritas 003), each with the error told when it is missing. */
-const requiredCaseFieldsSchema = z.object({
-  fields: z.array(z.object({ field: z.enum(caseFields), detail: z.string().min(1) })).min(1),
+const requiredCaseFieldsSchema = z.strictObject({
+  fields: z.array(z.strictObject({ field: z.enum(caseFields), detail: z.string().min(1) })).min(1),
   source,
 });
 
@@ -266,7 +292,7 @@ export const lifecycleMilestonesSchema = z
 export const minorReleaseSchema = z.object({ version: z.string(), kind: z.enum(['stable', 'regular']), releasedOn: z.iso.date() });
 
 export const policySchema = z
-  .object({
+  .strictObject({
     id,
     name: z.string().min(1),
     version: z.number().int().min(1),
@@ -278,7 +304,7 @@ export const policySchema = z
     plans: z.array(planSchema).min(1),
     /** targets[plan][severity][kind]; "*" stands for every plan or every severity. */
     targets: z.record(z.string(), z.record(z.string(), z.partialRecord(z.enum(targetKinds), targetSchema))).default({}),
-    waitingOnCustomer: z.object({
+    waitingOnCustomer: z.strictObject({
       clock: z.enum(['pause', 'restart']),
       autoCloseAfter: durationSchema.optional(),
       /** A vendor response hands the ticket to the customer, like a request for information (ISPsystem 2.6 *). */
@@ -288,17 +314,17 @@ export const policySchema = z
     /** Share of a target's budget at which its warning fires when the target names no warnAfter. */
     warnAtShare: z.number().gt(0).lt(1).default(0.8),
     /** Opening a ticket of these severities through these channels pages the on-call engineer (Xecuritas). */
-    pageOnCall: z.object({ severities: z.array(id).min(1), channels: z.array(z.enum(ticketChannels)).min(1), source }).optional(),
+    pageOnCall: z.strictObject({ severities: z.array(id).min(1), channels: z.array(z.enum(ticketChannels)).min(1), source }).optional(),
     /** Ticket types forwarded at once and carrying no target (Xecuritas feature requests). */
-    forwardOnOpen: z.object({ types: z.array(z.enum(ticketTypes)).min(1), team: z.string().min(1), source }).optional(),
+    forwardOnOpen: z.strictObject({ types: z.array(z.enum(ticketTypes)).min(1), team: z.string().min(1), source }).optional(),
     /** After resolution and after closing: when an unanswered resolved ticket closes, how long a closed one may reopen. */
     closing: z
-      .object({ resolvedCloseAfter: durationSchema, reopenWithin: durationSchema, source: source.optional() })
+      .strictObject({ resolvedCloseAfter: durationSchema, reopenWithin: durationSchema, source: source.optional() })
       .default({ resolvedCloseAfter: '14 calendar days', reopenWithin: '30 calendar days' }),
     notify: z.partialRecord(z.enum(notifiableEvents), z.array(z.enum(recipientRoles))).default({}),
     /** States in which targets are suspended (ISPsystem 3.4 "forwarded"). */
     suspendIn: z.array(z.enum(['forwarded', 'waitingOnCustomer'])).default([]),
-    rejectionReasons: z.array(z.object({ id, text: z.string().min(1) })).default([]),
+    rejectionReasons: z.array(z.strictObject({ id, text: z.string().min(1) })).default([]),
     /** Products with the option / condition inputs a ticket may carry. */
     products: z.array(z.string().min(1)).default([]),
     requiresProduct: z.boolean().default(false),
@@ -306,7 +332,7 @@ export const policySchema = z
     minorVersions: z.array(minorSupportRuleSchema).default([]),
     requiredCaseFields: requiredCaseFieldsSchema.optional(),
     /** A hot fix may be recorded only on a ticket of this severity rank or more urgent (Isode 002: priority 1 and 2). */
-    hotfix: z.object({ maxSeverityRank: z.number().int().min(1), source }).optional(),
+    hotfix: z.strictObject({ maxSeverityRank: z.number().int().min(1), source }).optional(),
     /** Support agreements under this policy: term reminders, ticket quota, plan rules (policies/agreement-rules.ts). */
     agreements: agreementRulesSchema.optional(),
     /** Prices: support-year fees, co-terming a licence extension, back payment for missed Updates (policies/quote-rules.ts). */

@@ -138,13 +138,17 @@ export function previewSlaFor(policy: Policy, input: Omit<SlaInput, 'policy'>): 
     const spec = policy.calendars.find((c) => c.id === calendarFor(policy, input, target))!;
     const calendar = compileCalendar(spec);
     // The warning point: the target's own, else the policy's share of the budget (as running tickets warn).
+    // warnBefore counts back from the due instant the way the duration counts (docs/policies.md "Due instant").
     const working = calendar.countsWorkingTime(target.duration);
-    const warnAt = target.warnAfter
-      ? calendar.due(openedAt, target.warnAfter)
-      : calendar.dueAfter(openedAt, Math.round(calendar.durationMs(target.duration) * policy.warnAtShare), working);
+    const dueAt = calendar.due(openedAt, target.duration);
+    const warnAt = target.warnBefore
+      ? Math.max(openedAt, calendar.dueBefore(dueAt, calendar.durationMs(target.warnBefore), working))
+      : target.warnAfter
+        ? calendar.due(openedAt, target.warnAfter)
+        : calendar.dueAfter(openedAt, Math.round(calendar.durationMs(target.duration) * policy.warnAtShare), working);
     out.push({
       kind,
-      dueAt: new Date(calendar.due(openedAt, target.duration)).toISOString(),
+      dueAt: new Date(dueAt).toISOString(),
       warnAt: new Date(warnAt).toISOString(),
       calendar: spec.id,
       duration: isoDuration(calendar.durationMs(target.duration)),

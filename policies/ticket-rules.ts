@@ -145,7 +145,10 @@ export function computeTicketTargets(
     // While a pause lasts the deadline is unknown: the budget left is what remains if it ended now.
     const counted = ongoing === undefined || ongoing >= now ? closed : [...closed, { start: Math.max(ongoing, start), end: now }];
     const due = calendar.dueAfter(start, budget, working, counted);
-    const warn = calendar.dueAfter(start, warnBudget, working, counted);
+    // warnBefore: that long before the due instant, counted as the budget is, pauses not counted (docs/policies.md "Due instant").
+    const warn = spec.warnBefore
+      ? Math.max(start, calendar.dueBefore(due, calendar.durationMs(spec.warnBefore), working, counted))
+      : calendar.dueAfter(start, warnBudget, working, counted);
     // An instant that fell before the pause began stands (it has passed); a later one waits for the clock.
     const stands = (t: number) => ongoing === undefined || t <= ongoing;
     out.push({
