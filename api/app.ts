@@ -8,6 +8,7 @@ import { createMetrics } from './metrics';
 import { methodNotAllowed } from './method-not-allowed';
 import { unresolvedWriteFailures } from './read-models/write-failures';
 import { buildOpenApiDocument } from './openapi';
+import { policyJsonSchema } from '../policies/json-schema';
 import { errorHandler, notFoundHandler, problems } from './problem';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { PolicyStore } from './policy-store';
@@ -105,6 +106,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   const metrics = createMetrics({ unresolvedWriteFailures: () => unresolvedWriteFailures(pool) });
   const keys = new ApiKeyStore(pool);
   const openApiDocument = buildOpenApiDocument(version);
+  const policySchemaDocument = policyJsonSchema();
   const limits = rateLimiters(http.rateLimits, logger);
 
   // Order: metrics see every answer (429s too), every answer has the security headers, then the per-address limit.
@@ -129,6 +131,10 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   });
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
+  });
+  // The JSON Schema of a policy document, for editors (docs/policy.schema.json is the same).
+  app.get('/schemas/policy.json', (_req, res) => {
+    res.json(policySchemaDocument);
   });
   app.get(['/docs', '/docs/'], (_req, res) => {
     res.type('html').send(docsPage);

@@ -9,7 +9,7 @@ const HealthSchema = z
   .strict()
   .openapi('Health');
 
-/** Liveness, readiness, metrics and this document (api/app.ts), without a key. */
+/** Liveness, readiness, metrics, this document and the policy document's JSON Schema (api/app.ts), without a key. */
 export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
@@ -41,6 +41,16 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
     summary: 'This OpenAPI 3.1 document (browsable at /docs)',
     tags: ['operations'],
     responses: { 200: json('The document', z.object({ openapi: z.string() }).passthrough()), ...errors('operations') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/schemas/policy.json',
+    summary: 'The JSON Schema of a policy document (docs/policy.schema.json), for editors',
+    tags: ['operations'],
+    responses: {
+      200: json('A JSON Schema (draft 2020-12)', z.object({ $schema: z.string() }).passthrough()),
+      ...errors('operations'),
+    },
   });
 }
 

@@ -132,6 +132,7 @@ describe('role matrix: every documented operation, every kind of caller', () => 
     'GET /readyz': { who: 'public', path: () => '/readyz' },
     'GET /metrics': { who: 'public', path: () => '/metrics' },
     'GET /openapi.json': { who: 'public', path: () => '/openapi.json' },
+    'GET /schemas/policy.json': { who: 'public', path: () => '/schemas/policy.json' },
     'POST /v1/tickets': { who: 'own', path: () => '/v1/tickets', body: () => ticketBody, foreign: 403 },
     'GET /v1/tickets': {
       who: 'own',
