@@ -46,6 +46,15 @@ describe('stored policies (HTTP, Temporal, PostgreSQL)', () => {
     expect(pointers).toEqual(
       expect.arrayContaining(['/document/defaultCalendar', '/document/targets/standard/sev2/firstResponse/duration']),
     );
+    // An unknown key is refused at its own path, never dropped: a holiday "enabled" flag, a calendar's "breaks".
+    const unknown = structuredClone(brightdesk);
+    unknown.calendars[0].breaks = [{ from: '12:30', to: '13:30' }];
+    unknown.calendars[0].holidays[0].enabled = false;
+    const strict = await api('PUT', '/v1/policies/brightdesk', { reason: 'typos', document: unknown });
+    expect(strict.status).toBe(400);
+    expect(strict.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(
+      expect.arrayContaining(['/document/calendars/0/breaks', '/document/calendars/0/holidays/0/enabled']),
+    );
     const wrongId = await api('PUT', '/v1/policies/other', { reason: 'x', document: brightdesk });
     expect(wrongId.status).toBe(400);
     expect(wrongId.body.errors[0].pointer).toBe('/document/id');

@@ -58,6 +58,14 @@ describe('policy documents', () => {
     expect(errors[2].message).toBe('no calendar "nowhere" in this policy');
   });
 
+  it('refuses an unknown key at its own pointer and line, never dropping it', () => {
+    const text = valid.replace(/^(\s*)zone: "?Europe\/Berlin"?$/m, (line, indent: string) => `${line}\n${indent}breaks: []`);
+    expect(text).toContain('breaks: []');
+    const errors = errorsOf(parsePolicyDocument(text));
+    const line = text.split('\n').findIndex((l) => l.includes('breaks: []')) + 1;
+    expect(errors).toEqual([expect.objectContaining({ pointer: '/calendars/0/breaks', line })]);
+  });
+
   it('gives lines for JSON too, and the nearest line for a missing field', () => {
     const json = JSON.parse(policyToJson(policyOf(parsePolicyDocument(valid))));
     json.calendars[0].zone = 'Mars/Olympus';
