@@ -11,7 +11,7 @@ extendZodWithOpenApi(z);
 
 export const SlaPreviewRequestSchema = z
   .object({
-    policy: z.string().openapi({ example: 'isode', enum: [...policyIds] }),
+    policy: z.string().openapi({ example: 'isode', description: `A built-in policy (${policyIds.join(', ')}) or a stored one.` }),
     plan: z.string().openapi({ example: 'gold' }),
     severity: z.string().openapi({ example: 'p1' }),
     openedAt: instant('When the ticket would be opened: an ISO-8601 instant with an offset.'),

@@ -30,7 +30,10 @@ export const OpenTicketRequestSchema = z
       .optional()
       .openapi({ description: 'Required for staff keys; a customer key defaults to (and must match) its own customer.' }),
     ...opening,
-    policyId: opening.policyId.openapi({ description: `One of ${policyIds.join(', ')}.`, example: 'isode', enum: [...policyIds] }),
+    policyId: opening.policyId.openapi({
+      description: `A built-in policy (${policyIds.join(', ')}) or a stored one (PUT /v1/policies/{policyId}).`,
+      example: 'isode',
+    }),
     plan: opening.plan.openapi({ example: 'gold' }),
     severity: opening.severity.openapi({
       example: 'p1',
