@@ -19,8 +19,14 @@ export async function computeTargets(rules: RulesStore, pool: Pool, input: Compu
     if (err instanceof PolicyInputError || err instanceof PolicyError) throw invalid(err);
     throw err;
   }
+  let result: ComputeTargetsResult;
   try {
-    const result = ticketTargets(effective, input);
+    result = ticketTargets(effective, input);
+  } catch (err) {
+    // Pure arithmetic on the rules: whatever it throws, a retry computes the same; the ticket says so instead.
+    throw invalid(err as Error);
+  }
+  try {
     if (input.checkEntitlement) result.entitlement = await entitlement(pool, effective, input);
     return result;
   } catch (err) {

@@ -21,7 +21,7 @@ import { allow } from '../auth';
 import { PolicyPreviewRequestSchema } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
-import { documentOf, validated } from './policy-versions';
+import { documentOf, overrideProblems, validated } from './policy-versions';
 
 const HOUR = 3_600_000;
 const MAX_OPENINGS = 2_000;
@@ -91,7 +91,13 @@ function deadlinesOf(row: OpenTicketRow, draft: Policy, now: string): { current:
   const t = row.snapshot;
   const live = t.targets.filter((x) => x.status !== 'met' && x.status !== 'cancelled');
   const current = live.map((x) => ({ ticketId: t.ticketId, kind: x.kind, dueAt: x.dueAt ?? null }));
-  const policy = row.contract_override && Object.keys(row.contract_override).length ? applyOverride(draft, row.contract_override) : draft;
+  let policy = draft;
+  try {
+    if (row.contract_override && Object.keys(row.contract_override).length) policy = applyOverride(draft, row.contract_override);
+  } catch (err) {
+    if (err instanceof PolicyError) return { current, next: current, refused: `its agreement's terms no longer apply: ${err.message}` };
+    throw err;
+  }
   const contract = row.contract_options
     ? {
         contractId: t.contractId!,
@@ -124,8 +130,8 @@ function deadlinesOf(row: OpenTicketRow, draft: Policy, now: string): { current:
     );
     return { current, next: targets.map((x) => ({ ticketId: t.ticketId, kind: x.kind, dueAt: x.dueAt ?? null })) };
   } catch (err) {
-    if (err instanceof PolicyInputError || err instanceof PolicyError) return { current, next: current, refused: err.message };
-    throw err;
+    // The draft cannot compute this ticket's deadlines (it dropped its severity, say): it is listed, not counted.
+    return { current, next: current, refused: (err as Error).message };
   }
 }
 
@@ -137,7 +143,9 @@ async function preview({ pool }: RouteDeps, req: Request, res: Response): Promis
   const now = Date.now();
   const openings = (body.openings ?? defaultWeek(draft, now)).map((o) => previewOpening(draft, o));
   const { rows, override } = await openTicketsUnder(pool, draft.id);
-  const merged = override ? applyOverride(draft, override) : draft;
+  // Overrides the draft would break are named (PUT refuses it then); the draft is shown without them.
+  const overrides = await overrideProblems(pool, draft);
+  const merged = override && !overrides.some((o) => o.override.startsWith('policy override')) ? applyOverride(draft, override) : draft;
   const current: Deadline[] = [];
   const next: Deadline[] = [];
   const refused: Array<{ ticketId: string; reason: string }> = [];
@@ -149,6 +157,7 @@ async function preview({ pool }: RouteDeps, req: Request, res: Response): Promis
   }
   res.json({
     policyId: draft.id,
+    overrides,
     kinds: targetKinds.filter((k) => openings.some((o) => 'targets' in o && o.targets.some((t) => t.kind === k))),
     openings,
     openTickets: { ...diffDeadlines(current, next, rows.length), refused, capped: rows.length === MAX_TICKETS },

@@ -5,19 +5,22 @@
  * retired, never deleted (docs/policies.md "Stored policies").
  */
 import { Router, type Request, type Response } from 'express';
+import type { Pool } from 'pg';
 import { parse as parseYaml } from 'yaml';
-import { catalog, isRetired, loadPolicy, PolicyError, type Policy } from '../../policies/index';
+import { jsonPointer, segmentsOf } from '../../policies/document';
+import { applyOverride, catalog, loadPolicy, PolicyError, type Policy, type PolicyOverride } from '../../policies/index';
 import { allow } from '../auth';
 import type { PolicyStore } from '../policy-store';
 import { problems } from '../problem';
-import { deletePolicy, policyInUse, policyVersions, retirePolicy, savePolicyVersion } from '../read-models/policy-versions';
+import { deletePolicy, policyUsers, policyVersions, PolicyRetiredError, retirePolicy, savePolicyVersion } from '../read-models/policy-versions';
 import { AnyPolicyIdParamSchema, PolicyDocumentRequestSchema, PolicyVersionParamsSchema, RetirePolicyRequestSchema } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
 import type { FanOut } from './rules';
 
+/** Ids a route of its own uses: never a policy's. */
+const RESERVED = new Set(['preview']);
 const builtIn = (id: string): Policy | undefined => (Object.hasOwn(catalog, id) ? catalog[id as keyof typeof catalog] : undefined);
-const pointer = (base: string, path: string) => `${base}/${path.replace(/[.[\]]+/g, '/').replace(/\/$/, '')}`.replace(/\/$/, '');
 
 /** The document of the request: JSON as given, or YAML parsed (a syntax error is a 400 at /yaml with its line). */
 export function documentOf(body: { document?: Record<string, unknown>; yaml?: string }): { raw: Record<string, unknown>; at: string } {
@@ -45,19 +48,64 @@ export function validated(policyId: string, body: { document?: Record<string, un
     load(1);
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
-    throw problems.validation(err.issues.map((i) => ({ pointer: pointer(at, i.path), detail: i.message })));
+    throw problems.validation(err.issues.map((i) => ({ pointer: `${at}${jsonPointer(segmentsOf(i.path, fields))}`, detail: i.message })));
   }
   return load;
 }
 
+/**
+ * The overrides that run on top of the policy (its local override, the agreed terms of each agreement
+ * under it) must still apply to the new version; each that no longer does is named.
+ */
+export async function overrideProblems(pool: Pool, draft: Policy): Promise<Array<{ override: string; detail: string }>> {
+  const [local, agreements] = await Promise.all([
+    pool.query<{ override: PolicyOverride; version: number }>('SELECT override, version FROM policy_overrides WHERE policy_id = $1', [
+      draft.id,
+    ]),
+    pool.query<{ contract_id: string; override: PolicyOverride }>(
+      "SELECT contract_id, override FROM contracts WHERE policy_id = $1 AND override <> '{}'::jsonb AND status IS DISTINCT FROM 'ended'",
+      [draft.id],
+    ),
+  ]);
+  const problems: Array<{ override: string; detail: string }> = [];
+  const check = (name: string, base: Policy, override: PolicyOverride): Policy | undefined => {
+    try {
+      return applyOverride(base, override);
+    } catch (err) {
+      if (!(err instanceof PolicyError)) throw err;
+      problems.push({ override: name, detail: err.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+      return undefined;
+    }
+  };
+  const localRow = local.rows[0];
+  const merged = localRow ? check(`policy override #${localRow.version}`, draft, localRow.override) : draft;
+  for (const c of agreements.rows) if (merged) check(`agreement ${c.contract_id}`, merged, c.override);
+  return problems;
+}
+
 async function putPolicy(deps: RouteDeps, store: PolicyStore, fanOut: FanOut, req: Request, res: Response): Promise<void> {
   const { policyId } = parse(AnyPolicyIdParamSchema, req.params, 'path');
+  if (RESERVED.has(policyId)) throw problems.validation([{ pointer: '/policyId', detail: `"${policyId}" is reserved` }], 'path');
   const body = parse(PolicyDocumentRequestSchema, req.body, 'request body');
-  if (isRetired(policyId)) throw problems.conflict(`Policy ${policyId} is retired; it takes no new versions.`);
   const load = validated(policyId, body);
+  const conflicts = await overrideProblems(deps.pool, load(1));
+  if (conflicts.length) {
+    throw problems.conflict(
+      `The new version breaks overrides that run on it: ${conflicts.map((c) => `${c.override} (${c.detail})`).join('; ')}`,
+      {
+        overrides: conflicts,
+      },
+    );
+  }
   const base = builtIn(policyId)?.version ?? 0;
   const existed = base > 0 || (await policyVersions(deps.pool, policyId)).length > 0;
-  const version = await savePolicyVersion(deps.pool, policyId, base, load, body.reason, req.principal!.keyId);
+  let version: number;
+  try {
+    version = await savePolicyVersion(deps.pool, policyId, base, load, body.reason, req.principal!.keyId);
+  } catch (err) {
+    if (err instanceof PolicyRetiredError) throw problems.conflict(err.message);
+    throw err;
+  }
   await store.refresh();
   const fanout = existed
     ? await fanOut({ policyId }, { scope: `policy ${policyId}`, version, reason: body.reason }, `document-${version}`)
@@ -104,10 +152,9 @@ async function removePolicy(deps: RouteDeps, store: PolicyStore, req: Request, r
   const { policyId } = parse(AnyPolicyIdParamSchema, req.params, 'path');
   if (builtIn(policyId)) throw problems.conflict(`Policy ${policyId} is built in; it can be superseded or retired, not deleted.`);
   await versionsOf(deps, policyId); // 404 for an unknown one
-  if (await policyInUse(deps.pool, policyId)) {
-    throw problems.conflict(`Policy ${policyId} is in use by tickets or agreements: retire it instead (POST …/retire).`);
-  }
-  await deletePolicy(deps.pool, policyId);
+  const users = await policyUsers(deps.pool, policyId);
+  if (users.length) throw problems.conflict(`Policy ${policyId} is in use by ${users.join(', ')}: retire it instead (POST …/retire).`);
+  await deletePolicy(deps.pool, policyId, req.principal!.keyId);
   await store.refresh();
   res.status(204).end();
 }

@@ -13,7 +13,10 @@ extendZodWithOpenApi(z);
 /** The catalog policies that publish a quote rule of this kind: the choices the document offers. */
 const quoting = (rule: keyof QuoteRules) => policyIds.filter((id) => catalog[id].quotes?.[rule]);
 const policyId = (rule: keyof QuoteRules) =>
-  z.string().openapi({ description: 'A catalog policy that publishes this rule.', enum: quoting(rule), example: quoting(rule)[0] });
+  z.string().openapi({
+    description: `A policy that publishes this rule: among the built-ins ${quoting(rule).join(', ')}; or a stored policy with quotes.`,
+    example: quoting(rule)[0],
+  });
 
 const currency = z
   .string()

@@ -160,6 +160,48 @@ describe('stored policies (HTTP, Temporal, PostgreSQL)', () => {
     expect((await api('GET', '/v1/policies/scratch/versions')).status).toBe(404);
   });
 
+  it('refuses a version that breaks an override running on it, and previews it without a 500', async () => {
+    const acme: Record<string, any> = { ...brightdesk, id: 'acme-desk' };
+    expect((await api('PUT', '/v1/policies/acme-desk', { reason: 'first', document: acme })).status).toBe(201);
+    const local = { targets: { priority: { sev1: { firstResponse: { duration: '15 minutes', escalateTo: 'onCall', source: 'ours' } } } } };
+    expect((await api('PUT', '/v1/policies/acme-desk/override', { override: local, reason: 'faster sev-1' })).status).toBe(200);
+    const withoutPriority = {
+      ...acme,
+      plans: acme.plans.filter((p: { id: string }) => p.id !== 'priority'),
+      targets: { standard: acme.targets.standard },
+    };
+    const refused = await api('PUT', '/v1/policies/acme-desk', { reason: 'drop priority', document: withoutPriority });
+    expect(refused.status).toBe(409);
+    expect(refused.body.overrides[0]).toMatchObject({ override: 'policy override #1' });
+    expect(refused.body.overrides[0].detail).toMatch(/priority/);
+    const preview = await api('POST', '/v1/policies/preview', { document: withoutPriority, openings: [] });
+    expect(preview.status).toBe(200);
+    expect(preview.body.overrides).toHaveLength(1);
+  });
+
+  it('deletion: refused while a product uses the policy; after it, versions go on and nothing of the old policy is inherited', async () => {
+    const mark = async () => (await ll.db.pool.query<{ v: string }>('SELECT last_value::text AS v FROM policy_store_generation')).rows[0].v;
+    const temp = { ...brightdesk, id: 'temp-desk' };
+    expect((await api('PUT', '/v1/policies/temp-desk', { reason: 'v1', document: temp })).status).toBe(201);
+    expect(
+      (await api('PUT', '/v1/products/temp-product', { name: 'Temp product', policyId: 'temp-desk', zone: 'UTC' })).status,
+    ).toBeLessThan(300);
+    const used = await api('DELETE', '/v1/policies/temp-desk');
+    expect(used.status).toBe(409);
+    expect(used.body.detail).toMatch(/products/);
+    const other = { ...brightdesk, id: 'gone-desk' };
+    expect((await api('PUT', '/v1/policies/gone-desk', { reason: 'v1', document: other })).status).toBe(201);
+    expect((await api('PUT', '/v1/policies/gone-desk/override', { override: { warnAtShare: 0.5 }, reason: 'x' })).status).toBe(200);
+    const before = await mark();
+    expect((await api('DELETE', '/v1/policies/gone-desk')).status).toBe(204);
+    // A deletion and a creation never look like no change to the other API processes.
+    expect(await mark()).not.toBe(before);
+    const again = await api('PUT', '/v1/policies/gone-desk', { reason: 'back', document: other });
+    expect(again.body).toMatchObject({ version: 2, rulesVersion: 'gone-desk@2' });
+    expect((await api('GET', '/v1/policies/gone-desk/override')).body.override).toEqual({});
+    expect((await api('PUT', '/v1/policies/preview', { reason: 'x', document: { ...brightdesk, id: 'preview' } })).status).toBe(400);
+  });
+
   it('a built-in is version 1, read-only, and superseded by a stored version 2', async () => {
     const builtIn = await api('GET', '/v1/policies/isode/versions');
     expect(builtIn.body.items).toMatchObject([{ version: 1, builtIn: true }]);

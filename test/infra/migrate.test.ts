@@ -32,6 +32,7 @@ describe('migrations', () => {
       'lifecycle_events',
       'notification_routes',
       'notifications',
+      'policy_deletions',
       'policy_overrides',
       'policy_retirements',
       'policy_versions',
