@@ -98,6 +98,46 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** The authenticated API under /v1: keys, limits, JSON bodies, then each subsystem's routes. */
+function v1Routes(deps: RouteDeps, keys: ApiKeyStore, limits: ReturnType<typeof rateLimiters>): express.Router {
+  const v1 = express.Router();
+  v1.use(noStore);
+  v1.use(limits.authFailureGate);
+  v1.use(authenticate(keys));
+  v1.use(limits.countAuthFailure);
+  v1.use(limits.perKey);
+  // Bodies are parsed only for authenticated callers.
+  v1.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  v1.use((req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+      return next(problems.unsupportedMediaType('Send the request body as application/json.'));
+    }
+    next();
+  });
+  // Stored policies (docs/policies.md "Stored policies") are known here before any route reads one.
+  const policyStore = new PolicyStore(deps.pool, deps.logger);
+  v1.use(policyStore.middleware());
+  v1.use('/tickets', ticketRoutes(deps));
+  v1.use(policyPreviewRoutes(deps));
+  v1.use(policyVersionRoutes(deps, policyStore, fanOutWith(deps)));
+  v1.use(policyRoutes());
+  v1.use('/quotes', quoteRoutes());
+  v1.use(ruleRoutes(deps));
+  v1.use(lifecycleRoutes(deps));
+  v1.post('/api-keys', allow('admin'), async (req, res) => {
+    const body = parse(CreateApiKeyRequestSchema, req.body, 'request body');
+    const { key, principal } = await keys.create(body);
+    res.status(201).json({ id: principal.keyId, key, name: principal.name, role: principal.role, customerId: principal.customerId });
+  });
+  v1.delete('/api-keys/:keyId', allow('admin'), async (req, res) => {
+    const { keyId } = parse(ApiKeyIdParamSchema, req.params, 'path');
+    if (!(await keys.revoke(keyId))) throw problems.notFound(`No active API key ${keyId}.`);
+    res.status(204).end();
+  });
+  return v1;
+}
+
 /** The Express app, without listening: tests mount it on an ephemeral port. */
 export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', http = httpSettings(config()) }: AppDependencies): Express {
   const app = express();
@@ -144,43 +184,8 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   });
   app.use('/docs', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
 
-  const v1 = express.Router();
-  v1.use(noStore);
-  v1.use(limits.authFailureGate);
-  v1.use(authenticate(keys));
-  v1.use(limits.countAuthFailure);
-  v1.use(limits.perKey);
-  // Bodies are parsed only for authenticated callers.
-  v1.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
-  v1.use((req, _res, next) => {
-    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-    if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-      return next(problems.unsupportedMediaType('Send the request body as application/json.'));
-    }
-    next();
-  });
   const routeDeps: RouteDeps = { client, pool, taskQueue, logger };
-  // Stored policies (docs/policies.md "Stored policies") are known here before any route reads one.
-  const policyStore = new PolicyStore(pool, logger);
-  v1.use(policyStore.middleware());
-  v1.use('/tickets', ticketRoutes(routeDeps));
-  v1.use(policyPreviewRoutes(routeDeps));
-  v1.use(policyVersionRoutes(routeDeps, policyStore, fanOutWith(routeDeps)));
-  v1.use(policyRoutes());
-  v1.use('/quotes', quoteRoutes());
-  v1.use(ruleRoutes(routeDeps));
-  v1.use(lifecycleRoutes(routeDeps));
-  v1.post('/api-keys', allow('admin'), async (req, res) => {
-    const body = parse(CreateApiKeyRequestSchema, req.body, 'request body');
-    const { key, principal } = await keys.create(body);
-    res.status(201).json({ id: principal.keyId, key, name: principal.name, role: principal.role, customerId: principal.customerId });
-  });
-  v1.delete('/api-keys/:keyId', allow('admin'), async (req, res) => {
-    const { keyId } = parse(ApiKeyIdParamSchema, req.params, 'path');
-    if (!(await keys.revoke(keyId))) throw problems.notFound(`No active API key ${keyId}.`);
-    res.status(204).end();
-  });
-  app.use('/v1', v1);
+  app.use('/v1', v1Routes(routeDeps, keys, limits));
 
   app.use(publishedRoutes(routeDeps, http.publicBaseUrl));
   app.use(methodNotAllowed(openApiDocument as { paths?: Record<string, Record<string, unknown>> }));
