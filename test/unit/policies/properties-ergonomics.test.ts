@@ -86,3 +86,46 @@ describe('an open period crossing midnight', () => {
     );
   });
 });
+
+/** The wall clock in a zone, read with Intl: an independent model of what "open" means. */
+function wallClock(zone: string, t: number) {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(t);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  const offset = (at: number) => new Date(at).toLocaleString('en-GB', { timeZone: zone, timeZoneName: 'longOffset' }).split('GMT')[1] ?? '';
+  return {
+    weekday: get('weekday').toLowerCase().slice(0, 3),
+    minutes: Number(get('hour')) * 60 + Number(get('minute')),
+    christmas: get('month') === '12' && get('day') === '25',
+    // Near a daylight-saving change the wall clock repeats or skips: the model stays out of it.
+    nearChange: offset(t - 3 * HOUR) !== offset(t + 3 * HOUR),
+  };
+}
+
+describe('an open period crossing midnight, against the wall clock', () => {
+  it('is open from its start on its own days to its end the next morning, closed on a holiday', () => {
+    fc.assert(
+      fc.property(nightShift, fc.array(nearInstant, { minLength: 1, maxLength: 20 }), (shift, instants) => {
+        const [one] = bothForms(shift);
+        return instants.every((t) => {
+          const w = wallClock(shift.zone, t);
+          if (w.nearChange) return true;
+          const day = weekdays.indexOf(w.weekday as (typeof weekdays)[number]);
+          const previous = weekdays[(day + 6) % 7];
+          const open =
+            !w.christmas &&
+            ((shift.days.includes(w.weekday) && w.minutes >= shift.from) || (shift.days.includes(previous) && w.minutes < shift.to));
+          return one.isOpen(t) === open;
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
