@@ -357,3 +357,96 @@ export function compileCalendar(spec: CalendarSpec): CompiledCalendar {
   }
   return c;
 }
+
+// ---- Runnability: what loadPolicy refuses so that no computation on a policy throws -----------
+
+const DAY_MS = 24 * HOUR;
+/** The longest duration a policy may state: 366 days of wall-clock time, or 366 working days of the calendar counting it. */
+export const maxDurationDays = 366;
+/** Open time is probed from 1 January 2026: a fixed year, so a policy loads the same on every day. */
+const PROBE_YEAR = 2026;
+/** A working duration must be counted within this many years of open days from the probe's start. */
+export const probeYears = 50;
+
+/** A problem of a calendar spec, at its path inside the calendar. */
+export interface CalendarProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+/**
+ * Whether a calendar has `ms` of open time (and some) on its local days from 1 January 2026 within
+ * `years`: its open periods on each day its holidays leave open, without compiling it (daylight
+ * saving's hour aside), counted year by year until enough.
+ */
+function hasOpenTime(spec: CalendarSpec, ms: number, years: number): boolean {
+  const perWeekday = weekdayParts(spec.open).map((parts) => parts.reduce((sum, p) => sum + (p.to - p.from) * 60_000, 0));
+  let total = 0;
+  for (let year = PROBE_YEAR; year < PROBE_YEAR + years; year++) {
+    const closed = holidaysInYear(spec.holidays, year);
+    for (let d: LocalDate = { year, month: 1, day: 1 }; d.year === year; d = addDays(d, 1)) {
+      if (closed.size === 0 || !closed.has(formatDate(d))) total += perWeekday[isoWeekday(d) - 1];
+    }
+    if (total > 0 && total >= ms) return true;
+  }
+  return false;
+}
+
+/**
+ * Why a (schema-valid) calendar does not compile, each at its field: what compileCalendar throws
+ * (a working day stated as working time), or a working day not longer than 0 and at most 24 hours.
+ */
+export function calendarProblems(spec: CalendarSpec): CalendarProblem[] {
+  let calendar: CompiledCalendar;
+  try {
+    calendar = new CompiledCalendar(spec);
+  } catch (err) {
+    return [{ path: spec.workingDay === undefined ? [] : ['workingDay'], message: (err as Error).message }];
+  }
+  if (spec.workingDay !== undefined && !(calendar.workingDayMs > 0 && calendar.workingDayMs <= DAY_MS)) {
+    return [{ path: ['workingDay'], message: `a working day is longer than 0 and at most 24 hours, got "${spec.workingDay}"` }];
+  }
+  return [];
+}
+
+/**
+ * Why a compiling calendar has no time to count in (every query on it would throw "no open time"):
+ * one that is not alwaysOpen whose holidays close every open day of the year from 1 January 2026.
+ */
+export function openTimeProblem(spec: CalendarSpec): CalendarProblem | undefined {
+  if (spec.alwaysOpen || hasOpenTime(spec, 0, 1)) return undefined;
+  return { path: ['holidays'], message: 'no open time in the year from 1 January 2026: the holidays close every open day' };
+}
+
+/** "2928 h" / "90 min" / "8 h 30 min": a length of open time for a message. */
+function hoursText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ') || '0 min';
+}
+
+/**
+ * Why a duration (valid text) can never be computed: more than 366 days of wall-clock time; on a
+ * (runnable) calendar counting it in open time, more than 366 working days of that calendar (366 ×
+ * its working day of open time), or more open time than the calendar has in 50 years from
+ * 1 January 2026. Without a calendar the duration is a wall-clock one. Undefined when it can run.
+ */
+export function durationLimitProblem(text: string, spec?: CalendarSpec): string | undefined {
+  const limit = `a duration is at most ${maxDurationDays} days of wall-clock time or ${maxDurationDays} working days`;
+  const calendar = spec && new CompiledCalendar(spec);
+  if (!calendar || !calendar.countsWorkingTime(text)) {
+    const ms = calendar ? calendar.durationMs(text) : wallClockMs(parseDuration(text));
+    return ms <= maxDurationDays * DAY_MS ? undefined : `"${text}" is longer than ${maxDurationDays} days: ${limit}`;
+  }
+  const ms = calendar.durationMs(text);
+  const bound = maxDurationDays * calendar.workingDayMs;
+  if (!(ms <= bound)) {
+    return (
+      `"${text}" is more than ${maxDurationDays} working days of calendar "${calendar.id}" ` +
+      `(${maxDurationDays} × ${hoursText(calendar.workingDayMs)} = ${hoursText(bound)} of open time): ${limit}`
+    );
+  }
+  if (hasOpenTime(calendar.spec, ms, probeYears)) return undefined;
+  return `"${text}" needs more open time than calendar "${calendar.id}" has in the ${probeYears} years from 1 January 2026: it would never fall due`;
+}

@@ -15,6 +15,7 @@ import {
 
 export { notifiableEvents, recipientRoles, targetKinds, ticketChannels, ticketTypes };
 export type { NotifiableEvent, RecipientRole, TargetKind } from './vocabulary';
+import { calendarProblems, durationLimitProblem, openTimeProblem } from './calendar';
 import { durationProblem, parseDuration } from './duration';
 import { weekdayParts, weekdays, type Weekday } from './open-periods';
 import { isValidZone, parseDate } from './zone';
@@ -133,6 +134,8 @@ export const calendarSchema = z
     source: source.optional(),
   })
   .superRefine((cal, ctx) => {
+    // A field refused already (a duration that does not parse, a reversed period) leaves the calendar uncompiled.
+    const compiles = ctx.issues.length === 0;
     if (!cal.alwaysOpen && Object.values(cal.open).every((p) => !p || p.length === 0)) {
       ctx.addIssue({ code: 'custom', path: ['open'], message: 'a calendar that is not alwaysOpen needs open periods' });
     }
@@ -149,8 +152,21 @@ export const calendarSchema = z
       if (h.kind === 'dayAfter' && !names.has(h.of)) {
         ctx.addIssue({ code: 'custom', path: ['holidays', i, 'of'], message: `no holiday rule named "${h.of}" in this calendar` });
       }
+      // 29 February is kept: a leap year has it.
+      if (h.kind === 'fixed' && h.day > daysInMonth[h.month - 1]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holidays', i, 'day'],
+          message: `${monthNames[h.month - 1]} has no day ${h.day} (it has ${daysInMonth[h.month - 1]}): the holiday would never fall`,
+        });
+      }
     });
+    // What compileCalendar would throw (a working day in working time), and a working day past 24 hours.
+    if (compiles)
+      for (const problem of calendarProblems(cal)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   });
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const monthNames = 'January February March April May June July August September October November December'.split(' ');
 export type CalendarSpec = z.infer<typeof calendarSchema>;
 export type CalendarInput = z.input<typeof calendarSchema>;
 
@@ -199,6 +215,7 @@ export const defaultNotify: Record<NotifiableEvent, RecipientRole[]> = {
 };
 
 export const calendarRuleSchema = z.strictObject({ when: condition, calendar: id, source });
+type CalendarRule = z.infer<typeof calendarRuleSchema>;
 
 export const severitySchema = z.strictObject({ id, name: z.string().min(1), definition: z.string().min(1), rank: z.number().int().min(1) });
 export const planSchema = z.strictObject({
@@ -339,6 +356,8 @@ export const policySchema = z
     quotes: quoteRulesSchema.optional(),
   })
   .superRefine((p, ctx) => {
+    // What could not run is looked for in a policy otherwise valid (every duration parsed, every calendar compiling).
+    const shapeValid = ctx.issues.length === 0;
     const calendars = new Set(p.calendars.map((c) => c.id));
     const plans = new Set(p.plans.map((x) => x.id));
     const severities = new Set(p.severities.map((x) => x.id));
@@ -396,7 +415,104 @@ export const policySchema = z
         }
       }
     }
+    if (shapeValid) for (const issue of runnabilityIssues(p)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+type Issue = { path: Array<string | number>; message: string };
+
+/** The ids of a list that an earlier entry already has (the first would win in silence), each at its path. */
+function duplicateIds(list: Array<{ id: string }>, what: string, key: string): Issue[] {
+  const first = new Map<string, number>();
+  return list.flatMap((x, i) => {
+    const seen = first.get(x.id);
+    if (seen === undefined) first.set(x.id, i);
+    return seen === undefined
+      ? []
+      : [{ path: [key, i, 'id'], message: `${key}[${seen}] is already ${what} "${x.id}": ids must be unique` }];
+  });
+}
+
+/** The calendars a target may be counted on: its own, else each calendar rule that may match it and, unless one always does, the default. */
+function targetCalendars(
+  p: { calendarRules: CalendarRule[]; defaultCalendar: string },
+  plan: string,
+  severity: string,
+  own?: string,
+): string[] {
+  if (own) return [own];
+  const out: string[] = [];
+  for (const { when: w, calendar } of p.calendarRules) {
+    const severityMay = !w.severities || severity === '*' || w.severities.includes(severity);
+    const planMay = !w.plans || plan === '*' || w.plans.includes(plan);
+    if (!severityMay || !planMay) continue;
+    out.push(calendar);
+    const always =
+      (!w.severities || w.severities.includes(severity)) &&
+      (!w.plans || w.plans.includes(plan)) &&
+      !w.products &&
+      w.needsCodeChange === undefined &&
+      !w.option;
+    if (always) return [...new Set(out)];
+  }
+  return [...new Set([...out, p.defaultCalendar])];
+}
+
+/** Ticket rules count these on the wall clock only (ticket-rules.ts): a working duration would fail each ticket. */
+const wallClockFields = (p: Policy): Array<[Array<string | number>, string | undefined]> => [
+  [['closing', 'resolvedCloseAfter'], p.closing.resolvedCloseAfter],
+  [['closing', 'reopenWithin'], p.closing.reopenWithin],
+  [['waitingOnCustomer', 'autoCloseAfter'], p.waitingOnCustomer.autoCloseAfter],
+];
+
+/**
+ * What a shape-valid policy states that could never run, each at its path (docs/policies.md
+ * "Writing a policy"): duplicate ids; a pageOnCall severity the policy lacks; a required product
+ * with no products; a calendar without open time; a closing or auto-close duration in working time;
+ * a duration of more than 366 days of wall-clock time or 366 working days of a calendar counting it.
+ */
+function runnabilityIssues(p: Policy): Issue[] {
+  const issues: Issue[] = [
+    ...duplicateIds(p.calendars, 'calendar', 'calendars'),
+    ...duplicateIds(p.severities, 'severity', 'severities'),
+    ...duplicateIds(p.plans, 'plan', 'plans'),
+  ];
+  const severities = new Set(p.severities.map((x) => x.id));
+  p.pageOnCall?.severities.forEach((s, j) => {
+    if (!severities.has(s)) issues.push({ path: ['pageOnCall', 'severities', j], message: `no severity "${s}"` });
+  });
+  if (p.requiresProduct && p.products.length === 0) {
+    issues.push({
+      path: ['requiresProduct'],
+      message: 'requiresProduct: true needs at least one product in "products": no ticket could open',
+    });
+  }
+  const runnable = new Map<string, CalendarSpec>();
+  p.calendars.forEach((c, i) => {
+    const problem = openTimeProblem(c);
+    if (problem) issues.push({ path: ['calendars', i, ...problem.path], message: problem.message });
+    else if (!runnable.has(c.id)) runnable.set(c.id, c);
+  });
+  for (const [path, text] of wallClockFields(p)) {
+    if (text === undefined) continue;
+    const problem = parseDuration(text).working ? `"${text}" must be a wall-clock duration (calendar days)` : durationLimitProblem(text);
+    if (problem) issues.push({ path, message: problem });
+  }
+  for (const [plan, bySeverity] of Object.entries(p.targets)) {
+    for (const [severity, byKind] of Object.entries(bySeverity)) {
+      for (const [kind, target] of Object.entries(byKind)) {
+        if (!target) continue;
+        const specs = targetCalendars(p, plan, severity, target.calendar).flatMap((id) => runnable.get(id) ?? []);
+        for (const field of ['duration', 'warnAfter', 'warnBefore'] as const) {
+          const text = target[field];
+          if (text === undefined) continue;
+          const problem = specs.map((spec) => durationLimitProblem(text, spec)).find((x) => x !== undefined);
+          if (problem) issues.push({ path: ['targets', plan, severity, kind, field], message: problem });
+        }
+      }
+    }
+  }
+  return issues;
+}
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 export type LifecycleRules = z.infer<typeof lifecycleRulesSchema>;
