@@ -119,9 +119,9 @@ describe('an open period crossing midnight, against the wall clock', () => {
           if (w.nearChange) return true;
           const day = weekdays.indexOf(w.weekday as (typeof weekdays)[number]);
           const previous = weekdays[(day + 6) % 7];
+          const days: readonly string[] = shift.days;
           const open =
-            !w.christmas &&
-            ((shift.days.includes(w.weekday) && w.minutes >= shift.from) || (shift.days.includes(previous) && w.minutes < shift.to));
+            !w.christmas && ((days.includes(w.weekday) && w.minutes >= shift.from) || (days.includes(previous) && w.minutes < shift.to));
           return one.isOpen(t) === open;
         });
       }),
