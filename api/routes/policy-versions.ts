@@ -12,7 +12,14 @@ import { applyOverride, catalog, loadPolicy, PolicyError, type Policy, type Poli
 import { allow } from '../auth';
 import type { PolicyStore } from '../policy-store';
 import { problems } from '../problem';
-import { deletePolicy, policyUsers, policyVersions, PolicyRetiredError, retirePolicy, savePolicyVersion } from '../read-models/policy-versions';
+import {
+  deletePolicy,
+  policyUsers,
+  policyVersions,
+  PolicyRetiredError,
+  retirePolicy,
+  savePolicyVersion,
+} from '../read-models/policy-versions';
 import { AnyPolicyIdParamSchema, PolicyDocumentRequestSchema, PolicyVersionParamsSchema, RetirePolicyRequestSchema } from '../schemas';
 import { parse } from '../validate';
 import type { RouteDeps } from './deps';
