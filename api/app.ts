@@ -159,9 +159,13 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
     res.json({ status: 'up' });
   });
   app.get('/readyz', async (_req, res) => {
+    // PostgreSQL within the bound a request waits for a connection (DATABASE_CONNECT_TIMEOUT_MS), so
+    // /readyz says 503 exactly when requests would.
+    const pgBound = pool.options.connectionTimeoutMillis || 2_000;
     const [temporal, postgres] = await Promise.all([
       check(() => client.connection.workflowService.getSystemInfo({})),
-      check(() => pool.query('SELECT 1')),
+      // query_timeout (pg's per-query read timeout, absent from its types): a stuck probe gives its connection back.
+      check(() => pool.query({ text: 'SELECT 1', query_timeout: pgBound } as { text: string }), pgBound),
     ]);
     const ready = temporal.ok && postgres.ok;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { temporal, postgres } });

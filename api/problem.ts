@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../common/db';
 import type { Logger } from '../common/logger';
 
 /** One invalid field of a request: a JSON pointer into the request part, and what is wrong there. */
@@ -99,12 +100,22 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, problems.notFound(`No route for ${req.method} ${req.path}.`), req.originalUrl);
 };
 
+/** Seconds a client is asked to wait (Retry-After) when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The problem an error becomes when it means PostgreSQL is unreachable or did not answer in time; undefined otherwise. */
+export function databaseUnavailable(err: unknown): HttpProblem | undefined {
+  if (err instanceof HttpProblem || !isDatabaseUnavailable(err)) return undefined;
+  return problems.unavailable('The database is unavailable or did not answer in time; retry later.');
+}
+
 /** Last middleware: everything becomes problem+json, never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     let problem: HttpProblem;
     const e = err as { type?: string; status?: number; message?: string };
+    const unavailable = databaseUnavailable(err);
     if (err instanceof HttpProblem) {
       problem = err;
     } else if (err instanceof z.ZodError) {
@@ -117,6 +128,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       problem = problems.unsupportedMediaType(e.message ?? 'Unsupported encoding.');
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       problem = new HttpProblem(e.status, 'bad-request', 'Bad request', e.message);
+    } else if (unavailable) {
+      problem = unavailable;
+      logger.warn(
+        { error: e?.message, code: (err as { code?: unknown }).code, method: req.method, url: req.originalUrl },
+        'database unavailable',
+      );
+      res.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     } else {
       logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
       problem = problems.internal();

@@ -23,6 +23,14 @@ const limit = z.coerce
   .int('expected a whole number of requests (0 switches the limit off)')
   .min(0, 'expected 0 (off) or more requests');
 
+/** A duration in milliseconds, within bounds. */
+const millis = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `expected a number of milliseconds between ${min} and ${max}` })
+    .int(`expected a whole number of milliseconds between ${min} and ${max}`)
+    .min(min, `expected a number of milliseconds between ${min} and ${max}`)
+    .max(max, `expected a number of milliseconds between ${min} and ${max}`);
+
 /** The development admin key `npm run dev` puts into its own embedded database, and nowhere else. */
 export const DEV_ADMIN_API_KEY = 'lifeline-dev-admin-key';
 
@@ -111,6 +119,10 @@ export const configSchema = z
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
       .optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /** How long to wait for a PostgreSQL connection (new, or from a busy pool) before answering 503. */
+    DATABASE_CONNECT_TIMEOUT_MS: millis(100, 60_000).default(2_000),
+    /** The longest a statement may run (server-side statement_timeout; the client gives up 1 s later). */
+    DATABASE_QUERY_TIMEOUT_MS: millis(100, 3_600_000).default(10_000),
     LIFELINE_DATA_DIR: z.string().min(1).default('.data'),
     LIFELINE_ADMIN_API_KEY: z.string().min(16, 'expected an API key of at least 16 characters').optional(),
     /** Where clients reach the API: the base of the links in the published feed (never the request's Host). */
