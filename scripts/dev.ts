@@ -20,6 +20,8 @@ import { ensureSearchAttributes, temporalConnectionOptions } from '../common/tem
 import { migrate } from '../db/migrate';
 import { workerFromConfig } from '../worker/worker';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
+import { childPids, DevPidFile, findNewChild, postmasterPid, stopOrphans, takenPorts } from './dev-orphans';
+import { resolveTemporalCli } from './temporal-binaries';
 import { startDevServer } from './temporal-servers';
 
 type Config = ReturnType<typeof configOrExit>;
@@ -27,12 +29,13 @@ type Stops = Array<() => Promise<unknown>>;
 const say = (line: string) => process.stdout.write(`[lifeline] ${line}\n`);
 
 /** The Temporal dev server (unless TEMPORAL_ADDRESS names one), a client, and the search attributes registered. */
-async function startTemporal(cfg: Config, dataDir: string, stops: Stops, logger: ReturnType<typeof createLogger>) {
+async function startTemporal(cfg: Config, dataDir: string, stops: Stops, logger: ReturnType<typeof createLogger>, pids: DevPidFile) {
   let env: TestWorkflowEnvironment | undefined;
   let address = cfg.TEMPORAL_ADDRESS;
   if (!process.env.TEMPORAL_ADDRESS) {
     const port = cfg.DEV_TEMPORAL_PORT;
     say(`starting Temporal dev server on 127.0.0.1:${port} (history in ${path.join(dataDir, 'temporal.sqlite')})`);
+    const before = childPids();
     const devEnv = await startDevServer({
       port,
       uiPort: cfg.DEV_TEMPORAL_UI_PORT,
@@ -40,6 +43,8 @@ async function startTemporal(cfg: Config, dataDir: string, stops: Stops, logger:
       namespace: cfg.TEMPORAL_NAMESPACE,
     });
     env = devEnv;
+    // The SDK's core spawns the CLI and does not tell its PID: the new child of ours running that binary.
+    pids.add('Temporal dev server', findNewChild(before, (await resolveTemporalCli(process.env, () => undefined)).path));
     stops.push(() => devEnv.teardown());
     address = devEnv.address;
   }
@@ -55,7 +60,7 @@ async function startTemporal(cfg: Config, dataDir: string, stops: Stops, logger:
  * development key (so the first curl works) only in the embedded database started here, never in
  * one DATABASE_URL names; there only LIFELINE_ADMIN_API_KEY, when set.
  */
-async function startDatabase(cfg: Config, dataDir: string, stops: Stops) {
+async function startDatabase(cfg: Config, dataDir: string, stops: Stops, pids: DevPidFile) {
   let databaseUrl = cfg.DATABASE_URL;
   const embedded = !databaseUrl;
   const adminKey = devBootstrapKey(cfg, embedded);
@@ -66,6 +71,7 @@ async function startDatabase(cfg: Config, dataDir: string, stops: Stops) {
       port: cfg.DEV_POSTGRES_PORT,
     });
     stops.push(() => pg.stop());
+    pids.add('PostgreSQL postmaster', postmasterPid(path.join(dataDir, 'postgres')));
     databaseUrl = pg.url;
   }
   const pool = createPool(databaseUrl, { max: cfg.DATABASE_POOL_MAX });
@@ -124,6 +130,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(cfg.LIFELINE_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const stops: Stops = [];
+  const pids = new DevPidFile(dataDir);
 
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -138,6 +145,7 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) {
       await stop().catch((err: Error) => logger.warn({ err: err.message }, 'while stopping'));
     }
+    pids.remove();
     say('stopped');
     process.exit(code);
   };
@@ -153,8 +161,28 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const temporal = await startTemporal(cfg, dataDir, stops, logger);
-    const { pool, adminKey } = await startDatabase(cfg, dataDir, stops);
+    // Servers an earlier `npm run dev` left running when it was killed hold the ports: stop them,
+    // then refuse to start (rather than connect to whatever holds a port) if one is still taken.
+    await stopOrphans(dataDir, (line) => process.stderr.write(`[lifeline] ${line}\n`));
+    const taken = await takenPorts([
+      { name: 'API', port: cfg.PORT },
+      ...(process.env.TEMPORAL_ADDRESS
+        ? []
+        : [
+            { name: 'Temporal frontend', port: cfg.DEV_TEMPORAL_PORT },
+            { name: 'Temporal UI', port: cfg.DEV_TEMPORAL_UI_PORT },
+          ]),
+      ...(cfg.DATABASE_URL ? [] : [{ name: 'PostgreSQL', port: cfg.DEV_POSTGRES_PORT }]),
+    ]);
+    if (taken.length) {
+      for (const line of taken) process.stderr.write(`[lifeline] ${line}\n`);
+      process.stderr.write(
+        '[lifeline] not starting: stop what holds the port, or choose another (PORT, DEV_TEMPORAL_PORT, DEV_TEMPORAL_UI_PORT, DEV_POSTGRES_PORT)\n',
+      );
+      process.exit(1);
+    }
+    const temporal = await startTemporal(cfg, dataDir, stops, logger, pids);
+    const { pool, adminKey } = await startDatabase(cfg, dataDir, stops, pids);
     await startWorker(cfg, temporal.connectionOptions, pool, stops, (err) => {
       logger.error({ err: err.message }, 'worker failed');
       void stopAll(1);
