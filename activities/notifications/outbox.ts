@@ -4,6 +4,7 @@
  * What a message says lives beside it, per subsystem (ticket-messages.ts, lifecycle-messages.ts).
  */
 import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
 import type { Mailer } from '../../common/mailer';
 import type { RecipientRole } from '../../policies/index';
@@ -105,11 +106,11 @@ async function claimNotifications(pool: Pool, ids: number[]): Promise<OutboxRow[
   const { rows } = await pool.query<OutboxRow>(
     `UPDATE notifications n SET status = 'sending', claimed_at = now()
       WHERE n.id = ANY($1::bigint[])
-        AND (n.status = 'pending' OR (n.status = 'sending' AND n.claimed_at < now() - interval '6 minutes'))
+        AND (n.status = 'pending' OR (n.status = 'sending' AND n.claimed_at < now() - $2 * interval '1 millisecond'))
       RETURNING n.id, n.idempotency_key, n.channel, n.address, n.subject, n.body, n.status,
         (SELECT r.secret FROM notification_routes r
           WHERE r.policy_id = n.route_policy_id AND r.role = n.role AND r.channel = n.channel AND r.address = n.address) AS secret`,
-    [ids],
+    [ids, CLAIM_LEASE_MS],
   );
   return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
@@ -129,13 +130,18 @@ async function markForRetry(pool: Pool, id: string, message: string): Promise<vo
   );
 }
 
-/** Rows another attempt still holds (it may have died mid-send): retried once their lease ends. */
-async function countHeld(pool: Pool, ids: number[]): Promise<number> {
-  const held = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
-    [ids],
+/** How long a delivery attempt holds its rows: longer than an attempt may run (the activity's 5-minute start-to-close). */
+export const CLAIM_LEASE_MS = 6 * 60_000;
+
+/** Rows another attempt still holds (it may have died mid-send), and when the first of their leases ends. */
+async function heldRows(pool: Pool, ids: number[]): Promise<{ n: number; leaseEndsInMs: number }> {
+  const held = await pool.query<{ n: number; ends_in_ms: number | null }>(
+    `SELECT count(*)::int AS n,
+            (extract(epoch FROM min(claimed_at) + $2 * interval '1 millisecond' - now()) * 1000)::float8 AS ends_in_ms
+       FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+    [ids, CLAIM_LEASE_MS],
   );
-  return held.rows[0].n;
+  return { n: held.rows[0].n, leaseEndsInMs: Math.max(0, held.rows[0].ends_in_ms ?? 0) };
 }
 
 /**
@@ -169,10 +175,13 @@ export async function deliverNotifications(
       });
     }
   }
-  const held = await countHeld(deps.pool, input.ids);
-  if (held > 0) failures.push(`${held} held by another delivery attempt`);
-  if (failures.length > 0) throw new Error(`${failures.length} notification(s) not delivered: ${failures.join('; ')}`);
-  return { sent, recorded };
+  const held = await heldRows(deps.pool, input.ids);
+  if (held.n > 0) failures.push(`${held.n} held by another delivery attempt`);
+  if (failures.length === 0) return { sent, recorded };
+  const message = `${failures.length} notification(s) not delivered: ${failures.join('; ')}`;
+  // Only rows another attempt holds (one that died mid-send): try again as its lease ends, not on the backoff's schedule.
+  if (held.n === failures.length) throw ApplicationFailure.create({ message, nextRetryDelay: held.leaseEndsInMs + 1_000 });
+  throw new Error(message);
 }
 
 /** One row on its channel; an email without SMTP is `recorded`, not sent. */
