@@ -326,6 +326,15 @@ describe('timers: warning, breach, escalation', () => {
     expect(nextWake(s.state, s.machine.reopenUntil)).toEqual({ at: at('2026-03-02T17:00:00Z'), what: 'firstResponse due' });
   });
 
+  it('woken after both its warning and its deadline (a worker down): the breach alone, no late warning', () => {
+    // docs/policies.md "Due instant": the breach supersedes a warning whose deadline has also passed.
+    const s = isodeSilverP2();
+    const events = s.tick(at('2026-03-02T17:30:00Z'));
+    expect(events.filter((e) => e.data.kind === 'firstResponse').map((e) => e.type)).toEqual(['breached', 'escalated']);
+    expect(s.target('firstResponse').warnedAt).toBeUndefined();
+    expect(s.target('firstResponse').breachedAt).toBe('2026-03-02T17:30:00.000Z');
+  });
+
   it('breaches at the deadline and escalates to support management once per window', () => {
     const s = isodeSilverP2();
     s.tick(at('2026-03-02T15:24:00Z'));
