@@ -29,6 +29,10 @@ export function registerTicketPaths(registry: OpenAPIRegistry): void {
     responses: {
       201: json('Opened', TicketSchema),
       200: json('Already opened with this Idempotency-Key', TicketSchema),
+      202: json(
+        'Accepted and durable, not yet opened by a worker within 10 s (the workers are behind): poll the Location; retry with the same Idempotency-Key, never without one',
+        z.object({ ticketId: z.string(), status: z.literal('opening') }),
+      ),
       ...errors('role', {
         400: 'Malformed JSON or a body failing validation',
         403: 'A customer key opening a ticket for another customer',

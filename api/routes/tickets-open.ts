@@ -14,7 +14,7 @@ import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '
 import { parse } from '../validate';
 import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
-import { queryRegistered } from './registered';
+import { queryRegistered, registrationWait } from './registered';
 import type { LiveTickets } from './tickets-live';
 
 /**
@@ -235,21 +235,20 @@ async function startTicket(
 /** Opened: its deadlines are computed (rules recorded) or it was rejected at opening. */
 const isOpened = (t: TicketState) => t.rulesVersion !== '' || t.status === 'rejected';
 
+/** How long an opening waits for the worker to open the ticket before answering 202 (the workers are behind). */
+export const openingWait = registrationWait;
+
 /**
  * The ticket's live state once opened. Like a new lifecycle's, a new ticket's first query may answer
- * its initial state (no targets yet), so it is asked again until opened, within the registration wait.
+ * its initial state (no targets yet), so it is asked again until opened, within the opening wait;
+ * undefined when the workers have not opened it by then (the ticket is durable: it opens when they do).
  */
 async function openedState(deps: RouteDeps, live: LiveTickets, principal: Principal, ticketId: string): Promise<unknown> {
   const handle = deps.client.workflow.getHandle(ticketWorkflowId(ticketId));
-  try {
-    const opening = await queryRegistered(deps.client, () => handle.query(getTicketQuery), isOpened);
-    if (!opening.registered) throw opening.lastError ?? new Error('not opened within the registration wait');
-    return forPrincipal.ticket(principal, await live.withRemaining(opening.state));
-  } catch (err) {
-    // The ticket is accepted and durable; its live state shows once a worker has picked it up.
-    deps.logger.warn({ err: (err as Error).message, ticketId }, 'ticket started but not yet queryable');
-    return { ticketId, status: 'open' };
-  }
+  const opening = await queryRegistered(deps.client, () => handle.query(getTicketQuery), isOpened, openingWait);
+  if (opening.registered) return forPrincipal.ticket(principal, await live.withRemaining(opening.state));
+  deps.logger.warn({ err: (opening.lastError as Error | undefined)?.message, ticketId }, 'ticket started, not yet opened by a worker');
+  return undefined;
 }
 
 /** POST /v1/tickets: starts the ticket's workflow and answers its state once opened. */
@@ -269,6 +268,11 @@ export async function openTicket(deps: RouteDeps, live: LiveTickets, req: Reques
   const replayed = await startTicket(deps, input, named, requestHash({ ...body, customerId }), idempotencyKey);
 
   const ticket = await openedState(deps, live, principal, ticketId);
+  if (ticket === undefined) {
+    // Accepted and durable, not opened yet: the client polls the Location (docs: README "API in one page").
+    res.status(202).location(`/v1/tickets/${ticketId}`).set('Retry-After', '2').json({ ticketId, status: 'opening' });
+    return;
+  }
   res
     .status(replayed ? 200 : 201)
     .location(`/v1/tickets/${ticketId}`)
