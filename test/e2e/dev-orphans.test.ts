@@ -4,7 +4,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PID_FILE, type PidFile, type ProcessRecord } from '../../scripts/dev-orphans';
-import { freePort } from '../../scripts/ports';
 
 // Issue 14, defect 6: a SIGKILLed `npm run dev` left its Temporal dev server and PostgreSQL
 // running on the ports; the next start connected to them. Now the next start stops them (by the
@@ -72,6 +71,16 @@ function ppid(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
+/** Whether 127.0.0.1:port can be bound now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 async function healthz(api: string): Promise<number> {
   const res = await fetch(`${api}/healthz`, { signal: AbortSignal.timeout(10_000) });
   await res.text();
@@ -91,7 +100,14 @@ onLinux('npm run dev after a SIGKILL', () => {
   let blocker: net.Server | undefined;
 
   beforeAll(async () => {
-    const [api, temporal, ui, pg] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    // Four different free ports below the kernel's ephemeral range (32768+), where the suites running
+    // beside this one (dev.test.ts among them) take theirs: two dev stacks never share a port.
+    const ports = new Set<number>();
+    for (let i = 0; i < 200 && ports.size < 4; i++) {
+      const port = 20_000 + Math.floor(Math.random() * 12_000);
+      if (!ports.has(port) && (await isFree(port))) ports.add(port);
+    }
+    const [api, temporal, ui, pg] = [...ports];
     env = { ...process.env, TZ: 'UTC', NODE_ENV: 'development', LOG_LEVEL: 'warn', LIFELINE_DATA_DIR: liveDataDir };
     delete env.TEMPORAL_ADDRESS;
     delete env.DATABASE_URL;
