@@ -37,28 +37,7 @@ export function registerPolicyVersionPaths(registry: OpenAPIRegistry): void {
       ...errors('role', { 409: 'The policy is retired' }),
     },
   });
-  registry.registerPath({
-    method: 'post',
-    path: '/v1/policies/preview',
-    summary: 'What a draft policy would do (engineer): sample openings’ targets, and the open tickets’ deadlines against today’s',
-    description:
-      'Nothing is stored. `openTickets.summary` reads like "37 open tickets: 12 deadlines later, 3 earlier; the earliest moves from … to …"; each move lists the ticket, the target kind and both instants.',
-    tags: ['policies'],
-    security: secured,
-    request: body(PolicyPreviewRequestSchema),
-    responses: {
-      200: json(
-        'The preview',
-        z.object({
-          policyId: z.string(),
-          kinds: z.array(z.string()),
-          openings: z.array(z.record(z.string(), z.unknown())),
-          openTickets: z.record(z.string(), z.unknown()),
-        }),
-      ),
-      ...errors('role'),
-    },
-  });
+  registerPolicyPreviewPath(registry);
   registry.registerPath({
     method: 'delete',
     path: '/v1/policies/{policyId}',
@@ -102,6 +81,32 @@ export function registerPolicyVersionPaths(registry: OpenAPIRegistry): void {
     responses: {
       200: json('Retired', z.object({ policyId: z.string(), retired: z.boolean() })),
       ...errors('role', { 404: 'Unknown policy' }),
+    },
+  });
+}
+
+/** POST /v1/policies/preview (api/routes/policy-preview.ts). */
+function registerPolicyPreviewPath(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/policies/preview',
+    summary: 'What a draft policy would do (engineer): sample openings’ targets, and the open tickets’ deadlines against today’s',
+    description:
+      'Nothing is stored. `openTickets.summary` reads like "37 open tickets: 12 deadlines later, 3 earlier; the earliest moves from … to …"; each move lists the ticket, the target kind and both instants.',
+    tags: ['policies'],
+    security: secured,
+    request: body(PolicyPreviewRequestSchema),
+    responses: {
+      200: json(
+        'The preview',
+        z.object({
+          policyId: z.string(),
+          kinds: z.array(z.string()),
+          openings: z.array(z.record(z.string(), z.unknown())),
+          openTickets: z.record(z.string(), z.unknown()),
+        }),
+      ),
+      ...errors('role'),
     },
   });
 }

@@ -42,7 +42,6 @@ const StoredRoutesSchema = z
 /** Policy overrides, contracts and notification routes (api/routes/rules.ts). */
 export function registerRulePaths(registry: OpenAPIRegistry): void {
   const policyParams = PolicyIdParamSchema;
-  const contractParams = ContractIdParamSchema;
   registry.registerPath({
     method: 'get',
     path: '/v1/policies/{policyId}/override',
@@ -69,6 +68,29 @@ export function registerRulePaths(registry: OpenAPIRegistry): void {
       ...errors('role', { 400: 'The merged policy is invalid', 404: 'Unknown policy' }),
     },
   });
+  registerAgreementPaths(registry);
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/notification-routes',
+    summary: 'Where notifications go (manager; secrets are never returned)',
+    tags: ['rules'],
+    security: secured,
+    responses: { 200: json('Every route', StoredRoutesSchema), ...errors('role') },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/notification-routes',
+    summary: 'Where notifications for support management, account managers and on-call go (admin)',
+    tags: ['rules'],
+    security: secured,
+    request: body(NotificationRoutesSchema),
+    responses: { 200: json('Stored (secrets are never returned)', StoredRoutesSchema), ...errors('role', { 400: 'Invalid route' }) },
+  });
+}
+
+/** Support agreements (api/routes/contracts.ts): made, changed, read, renewed, ended, their quota exchanged. */
+function registerAgreementPaths(registry: OpenAPIRegistry): void {
+  const contractParams = ContractIdParamSchema;
   registry.registerPath({
     method: 'put',
     path: '/v1/contracts/{contractId}',
@@ -113,21 +135,4 @@ export function registerRulePaths(registry: OpenAPIRegistry): void {
       },
     });
   }
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/notification-routes',
-    summary: 'Where notifications go (manager; secrets are never returned)',
-    tags: ['rules'],
-    security: secured,
-    responses: { 200: json('Every route', StoredRoutesSchema), ...errors('role') },
-  });
-  registry.registerPath({
-    method: 'put',
-    path: '/v1/notification-routes',
-    summary: 'Where notifications for support management, account managers and on-call go (admin)',
-    tags: ['rules'],
-    security: secured,
-    request: body(NotificationRoutesSchema),
-    responses: { 200: json('Stored (secrets are never returned)', StoredRoutesSchema), ...errors('role', { 400: 'Invalid route' }) },
-  });
 }
