@@ -5,12 +5,13 @@
  */
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
 import type { AgreementEventRecord, AgreementState } from '../workflows/agreement/contract';
+import { appendEvents } from './event-log';
 import { queueTermReminder } from './notifications/agreement-messages';
 
 export async function persistAgreementEvents(pool: Pool, events: AgreementEventRecord[]): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
   return withTransaction(pool, async (client) => {
-    await insertEvents(client, events);
+    await appendEvents(client, 'contract_events', 'contract_id', events, (e) => e.contractId);
     const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
     const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
     if (snapshot && (await upsertAgreement(client, last.seq, snapshot))) await upsertLicences(client, snapshot);
@@ -20,24 +21,6 @@ export async function persistAgreementEvents(pool: Pool, events: AgreementEventR
     }
     return { deliveries };
   });
-}
-
-async function insertEvents(client: PoolClient, events: AgreementEventRecord[]): Promise<void> {
-  await client.query(
-    `INSERT INTO contract_events (workflow_id, contract_id, seq, type, occurred_at, actor_kind, actor_id, data)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[])
-     ON CONFLICT (workflow_id, seq) DO NOTHING`,
-    [
-      events.map((e) => e.workflowId),
-      events.map((e) => e.contractId),
-      events.map((e) => e.seq),
-      events.map((e) => e.type),
-      events.map((e) => e.occurredAt),
-      events.map((e) => e.actor.kind),
-      events.map((e) => e.actor.id),
-      events.map((e) => JSON.stringify(e.data)),
-    ],
-  );
 }
 
 /**

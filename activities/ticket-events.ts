@@ -1,3 +1,4 @@
+import { appendEvents } from './event-log';
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
 import type { TicketEventRecord, TicketState } from '../workflows/ticket/contract';
 import { queueTicketNotifications } from './notifications/ticket-messages';
@@ -11,21 +12,7 @@ import { queueTicketNotifications } from './notifications/ticket-messages';
 export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[]): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
   return withTransaction(pool, async (client) => {
-    await client.query(
-      `INSERT INTO ticket_events (workflow_id, ticket_id, seq, type, occurred_at, actor_kind, actor_id, data)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[])
-       ON CONFLICT (workflow_id, seq) DO NOTHING`,
-      [
-        events.map((e) => e.workflowId),
-        events.map((e) => e.ticketId),
-        events.map((e) => e.seq),
-        events.map((e) => e.type),
-        events.map((e) => e.occurredAt),
-        events.map((e) => e.actor.kind),
-        events.map((e) => e.actor.id),
-        events.map((e) => JSON.stringify(e.data)),
-      ],
-    );
+    await appendEvents(client, 'ticket_events', 'ticket_id', events, (e) => e.ticketId);
     const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
     // The state after the whole batch is on its last event (an earlier one may carry an older state).
     const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
