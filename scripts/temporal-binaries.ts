@@ -7,9 +7,22 @@
  *   3. a build from a package registry: `go install` of the Temporal CLI, Maven Central for the
  *      Java time-skipping test server (plus a wrapper that `exec`s java);
  *   4. the SDK's own download (works only with internet access).
+ *
+ * The Temporal server on PostgreSQL (scripts/temporal-postgres.ts) is three things: the server,
+ * its SQL schema tool, and the schema directory (postgresql/v12/{temporal,visibility}/versioned)
+ * the tool applies. resolveTemporalServer() finds them in the same order, without step 4 (the SDK
+ * downloads no such server):
+ *   1. TEMPORAL_SERVER_PATH, TEMPORAL_SQL_TOOL_PATH and TEMPORAL_SCHEMA_DIR (all three);
+ *   2. the tool cache's temporal-server-<version>/ (temporal-server, temporal-sql-tool, schema/);
+ *   3. `go install` of go.temporal.io/server's cmd/server and cmd/tools/sql into a temporary
+ *      directory, with a copy of the module's schema (the Go module cache can be cleaned), then
+ *      published into the cache in one rename;
+ *   otherwise a clear error. The Temporal UI server (github.com/temporalio/ui-server/v2, its
+ *   assets embedded) is resolved the same way, with TEMPORAL_UI_SERVER_PATH, by
+ *   resolveTemporalUiServer().
  */
 import { execFile } from 'node:child_process';
-import { access, chmod, constants, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +35,10 @@ export const TEMPORAL_CLI_VERSION = '1.5.1';
 /** 1.36+ reports continueAsNewSuggested; 1.38.0 is the newest release on Maven Central as of 2026-11. */
 export const TEST_SERVER_VERSION = '1.38.0';
 const SLF4J_VERSION = '2.0.17';
+/** The server the CLI above embeds, so both modes run the same Temporal. */
+export const TEMPORAL_SERVER_VERSION = '1.29.1';
+/** The UI the CLI above embeds. */
+export const TEMPORAL_UI_SERVER_VERSION = '2.42.1';
 
 export type BinarySource = 'environment' | 'tool-cache' | 'registry-build' | 'sdk-download';
 
@@ -252,4 +269,174 @@ export function missingBinaryError(which: 'cli' | 'testServer', cause: unknown):
       `  3. allow internet access so the Temporal SDK can download it.\n` +
       `Cause: ${describeFailure(cause)}`,
   );
+}
+
+/** The Temporal server on PostgreSQL: the server, its SQL tool and the PostgreSQL v12 schema directory. */
+export interface TemporalServerBinaries {
+  server: string;
+  sqlTool: string;
+  /** Holds temporal/versioned and visibility/versioned (the module's schema/postgresql/v12). */
+  schemaDir: string;
+  source: Exclude<BinarySource, 'sdk-download'>;
+}
+
+const SERVER_MODULE = 'go.temporal.io/server';
+const UI_SERVER_MODULE = 'github.com/temporalio/ui-server/v2';
+const SERVER_ENV = ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH', 'TEMPORAL_SCHEMA_DIR'] as const;
+
+export function cachedTemporalServerDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(toolCacheDir(env), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+}
+
+function serverLayout(dir: string, source: TemporalServerBinaries['source']): TemporalServerBinaries {
+  return {
+    server: path.join(dir, 'temporal-server'),
+    sqlTool: path.join(dir, 'temporal-sql-tool'),
+    schemaDir: path.join(dir, 'schema', 'postgresql', 'v12'),
+    source,
+  };
+}
+
+async function hasSchema(dir: string): Promise<boolean> {
+  try {
+    return (
+      (await stat(path.join(dir, 'temporal', 'versioned'))).isDirectory() &&
+      (await stat(path.join(dir, 'visibility', 'versioned'))).isDirectory()
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function serverFromEnvironment(env: NodeJS.ProcessEnv): Promise<TemporalServerBinaries | undefined> {
+  const set = SERVER_ENV.filter((v) => env[v]);
+  if (set.length === 0) return undefined;
+  if (set.length < SERVER_ENV.length) {
+    throw new Error(`${set.join(' and ')} set without ${SERVER_ENV.filter((v) => !env[v]).join(' and ')}: set all three or none`);
+  }
+  for (const variable of ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH'] as const) {
+    if (!(await isExecutable(path.resolve(env[variable]!)))) throw new Error(`${variable}=${env[variable]} is not an executable file`);
+  }
+  const schemaDir = path.resolve(env.TEMPORAL_SCHEMA_DIR!);
+  if (!(await hasSchema(schemaDir))) {
+    throw new Error(`TEMPORAL_SCHEMA_DIR=${env.TEMPORAL_SCHEMA_DIR} holds no temporal/versioned and visibility/versioned`);
+  }
+  return {
+    server: path.resolve(env.TEMPORAL_SERVER_PATH!),
+    sqlTool: path.resolve(env.TEMPORAL_SQL_TOOL_PATH!),
+    schemaDir,
+    source: 'environment',
+  };
+}
+
+async function cachedServer(env: NodeJS.ProcessEnv): Promise<TemporalServerBinaries | undefined> {
+  const layout = serverLayout(cachedTemporalServerDir(env), 'tool-cache');
+  const complete = (await isExecutable(layout.server)) && (await isExecutable(layout.sqlTool)) && (await hasSchema(layout.schemaDir));
+  return complete ? layout : undefined;
+}
+
+/** `go install` into a fresh directory next to the cache entry; the caller publishes or removes it. */
+async function goInstall(packages: string[], buildDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await execFileAsync('go', ['install', ...packages], {
+    env: { ...env, GOBIN: buildDir, GOFLAGS: `${env.GOFLAGS ?? ''} -trimpath`.trim() },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** Where `go install` left a module's source (read-only, in the module cache). */
+async function moduleDir(module: string, version: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await execFileAsync('go', ['list', '-m', '-json', `${module}@v${version}`], { env, cwd: os.tmpdir() });
+  const dir = (JSON.parse(stdout) as { Dir?: string }).Dir;
+  if (!dir) throw new Error(`go list -m ${module}@v${version} named no source directory`);
+  return dir;
+}
+
+async function buildTemporalServer(env: NodeJS.ProcessEnv, log: ProgressLog): Promise<TemporalServerBinaries> {
+  const targetDir = cachedTemporalServerDir(env);
+  await mkdir(path.dirname(targetDir), { recursive: true });
+  const buildDir = await mkdtemp(`${targetDir}.build-`);
+  const started = Date.now();
+  const version = `v${TEMPORAL_SERVER_VERSION}`;
+  log(
+    `building Temporal server ${version} and its SQL tool with go install ${SERVER_MODULE}/cmd/server ${SERVER_MODULE}/cmd/tools/sql (about 10 minutes on 2 cores, once)...`,
+  );
+  try {
+    await goInstall([`${SERVER_MODULE}/cmd/server@${version}`, `${SERVER_MODULE}/cmd/tools/sql@${version}`], buildDir, env);
+    await rename(path.join(buildDir, 'server'), path.join(buildDir, 'temporal-server'));
+    await rename(path.join(buildDir, 'sql'), path.join(buildDir, 'temporal-sql-tool'));
+    const source = path.join(await moduleDir(SERVER_MODULE, TEMPORAL_SERVER_VERSION, env), 'schema', 'postgresql', 'v12');
+    const copy = path.join(buildDir, 'schema', 'postgresql', 'v12');
+    await cp(source, copy, { recursive: true });
+    await execFileAsync('chmod', ['-R', 'u+w', path.join(buildDir, 'schema')]); // the module cache's copy is read-only
+    await publish(buildDir, targetDir);
+  } catch (err) {
+    await rm(buildDir, { recursive: true, force: true });
+    throw err;
+  }
+  log(`built Temporal server ${version} in ${Math.round((Date.now() - started) / 1000)} s: ${targetDir}`);
+  return serverLayout(targetDir, 'registry-build');
+}
+
+function noServerError(env: NodeJS.ProcessEnv, reason: string): Error {
+  return new Error(
+    `Could not find or build the Temporal server ${TEMPORAL_SERVER_VERSION} (PostgreSQL mode): ${reason}\n` +
+      `  Supply it in one of two ways (there is no SDK download of this server):\n` +
+      `  1. set TEMPORAL_SERVER_PATH, TEMPORAL_SQL_TOOL_PATH and TEMPORAL_SCHEMA_DIR (a schema/postgresql/v12 directory);\n` +
+      `  2. install Go so Lifeline can build them into ${cachedTemporalServerDir(env)} (go install ${SERVER_MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}).`,
+  );
+}
+
+/** The Temporal server, SQL tool and schema, in the order at the top of this file. */
+export async function resolveTemporalServer(
+  env: NodeJS.ProcessEnv = process.env,
+  log: ProgressLog = defaultLog,
+): Promise<TemporalServerBinaries> {
+  const explicit = await serverFromEnvironment(env);
+  if (explicit) return explicit;
+  const cached = await cachedServer(env);
+  if (cached) return cached;
+  if (!(await onPath('go', env))) throw noServerError(env, 'go is not on PATH');
+  try {
+    return await buildTemporalServer(env, log);
+  } catch (err) {
+    throw noServerError(env, `go install failed:\n    ${describeFailure(err)}`);
+  }
+}
+
+export function cachedUiServerPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(toolCacheDir(env), `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`, 'temporal-ui-server');
+}
+
+async function buildUiServer(env: NodeJS.ProcessEnv, log: ProgressLog): Promise<string> {
+  const target = cachedUiServerPath(env);
+  const targetDir = path.dirname(target);
+  await mkdir(path.dirname(targetDir), { recursive: true });
+  const buildDir = await mkdtemp(`${targetDir}.build-`);
+  const started = Date.now();
+  log(`building Temporal UI server v${TEMPORAL_UI_SERVER_VERSION} with go install ${UI_SERVER_MODULE}/cmd/server (once)...`);
+  try {
+    await goInstall([`${UI_SERVER_MODULE}/cmd/server@v${TEMPORAL_UI_SERVER_VERSION}`], buildDir, env);
+    await rename(path.join(buildDir, 'server'), path.join(buildDir, 'temporal-ui-server'));
+    await publish(buildDir, targetDir);
+  } catch (err) {
+    await rm(buildDir, { recursive: true, force: true });
+    throw err;
+  }
+  log(`built Temporal UI server in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
+  return target;
+}
+
+/** The Temporal UI server for the PostgreSQL mode: TEMPORAL_UI_SERVER_PATH, the cache, or a go install. */
+export async function resolveTemporalUiServer(env: NodeJS.ProcessEnv = process.env, log: ProgressLog = defaultLog): Promise<string> {
+  const explicit = await fromEnvironment('TEMPORAL_UI_SERVER_PATH', env);
+  if (explicit) return explicit.path!;
+  const cached = cachedUiServerPath(env);
+  if (await isExecutable(cached)) return cached;
+  if (!(await onPath('go', env)))
+    throw new Error(`cannot build the Temporal UI server: go is not on PATH (or set TEMPORAL_UI_SERVER_PATH)`);
+  try {
+    return await buildUiServer(env, log);
+  } catch (err) {
+    throw new Error(`could not build the Temporal UI server v${TEMPORAL_UI_SERVER_VERSION}:\n    ${describeFailure(err)}`);
+  }
 }
