@@ -23,6 +23,11 @@ export interface ActivityDependencies {
   webhookSecret?: string;
 }
 
+/** A persistence result: the outbox rows to deliver, repaired events, and when the write finished (the workflow arms its timer from it). */
+function written(deliveries: number[], repaired: number[] | undefined): PersistResult {
+  return { deliveries, ...(repaired?.length ? { repaired } : {}), writtenAt: Date.now() };
+}
+
 /** The activities the worker registers, bound to their dependencies. Each is idempotent. */
 export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: ActivityDependencies) {
   const rules = new RulesStore(pool);
@@ -39,19 +44,19 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     /** Local activity: events, read model and outbox rows in one transaction, then a first delivery attempt. */
     persistTicketEvents: async (events: TicketEventRecord[]): Promise<PersistResult> => {
       const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistTicketEvents(pool, batch));
-      return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
+      return written(await deliverInline(notify, deliveries), repaired);
     },
     /** Local activity: a lifecycle's milestones, notice days and instants in the product's zone. */
     planLifecycle: (input: PlanLifecycleInput) => planLifecycle(rules, input),
     /** Local activity: lifecycle events, the version's read model and its notices, then a first delivery attempt. */
     persistLifecycleEvents: async (events: LifecycleEventRecord[]): Promise<PersistResult> => {
       const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistLifecycleEvents(pool, batch));
-      return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
+      return written(await deliverInline(notify, deliveries), repaired);
     },
     /** Local activity: agreement events, the agreement's read model and licences, its term reminders, then a first delivery attempt. */
     persistAgreementEvents: async (events: AgreementEventRecord[]): Promise<PersistResult> => {
       const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistAgreementEvents(pool, batch));
-      return { deliveries: await deliverInline(notify, deliveries), ...(repaired?.length ? { repaired } : {}) };
+      return written(await deliverInline(notify, deliveries), repaired);
     },
     /** Tickets started before the SLA engine (workflows/legacy/ticket.ts) still call this. */
     recordTicketEvent: (event: LegacyTicketEventRecord) => recordTicketEvent(pool, event),

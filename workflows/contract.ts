@@ -26,6 +26,8 @@ export interface PersistResult {
   deliveries: number[];
   /** Sequence numbers of events stored with text PostgreSQL cannot hold (NUL, unpaired surrogates) replaced by U+FFFD. */
   repaired?: number[];
+  /** When the write (and its first delivery attempt) finished, by the worker's clock: timers are armed from it. */
+  writtenAt?: number;
 }
 
 /** An operator fixed what the database refused: the workflow writes its held events again (docs/architecture.md, "Write failures"). */

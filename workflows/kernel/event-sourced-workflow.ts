@@ -43,6 +43,7 @@ export abstract class EventSourcedWorkflow<S, E extends { snapshot?: S }> {
     this.timer = new WakeUpTimer(
       (seen) => this.recorder.changes !== seen || this.recorder.hasPending() || this.wokenBySignal(),
       () => this.recorder.changes,
+      () => this.recorder.lastWrite,
     );
   }
 

@@ -28,6 +28,8 @@ export class Recorder<E extends { snapshot?: S }, S> {
   private held: E[] = [];
   /** Counts every event recorded: the main loop's timer wakes when it moves. */
   changes = 0;
+  /** The last batch's write: when it finished (the local activity's clock, recorded in its marker) and in which task. */
+  lastWrite?: { writtenAt: number; taskTime: number };
 
   constructor(private readonly ports: RecorderPorts<E, S>) {}
 
@@ -89,6 +91,7 @@ export class Recorder<E extends { snapshot?: S }, S> {
       this.ports.onHeld(batch.length, cause.message ?? 'the database refuses these events');
       return false;
     }
+    if (result.writtenAt !== undefined) this.lastWrite = { writtenAt: result.writtenAt, taskTime: Date.now() };
     if (result.deliveries.length > 0) this.ports.delivery.send(result.deliveries);
     if (result.repaired?.length) this.ports.onRepaired(result.repaired);
     return true;

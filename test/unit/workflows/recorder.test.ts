@@ -48,6 +48,14 @@ describe('kernel recorder', () => {
     expect(r.hasPending()).toBe(false);
   });
 
+  it('remembers when the last write finished and in which task (the timer is armed from it)', async () => {
+    const { r } = recorder(async () => ({ deliveries: [], writtenAt: Date.now() + 150 }));
+    expect(r.lastWrite).toBeUndefined();
+    r.record([{ seq: 1 }]);
+    await r.flush();
+    expect(r.lastWrite!.writtenAt - r.lastWrite!.taskTime).toBeGreaterThanOrEqual(140);
+  });
+
   it('holds a refused batch, says so, and writes it before the next events', async () => {
     const written: number[][] = [];
     let refuse = true;
