@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  CommandIdempotencyHeaderSchema,
   commandSchemas,
   IdempotencyHeaderSchema,
   OpenTicketRequestSchema,
@@ -98,16 +99,17 @@ function registerTicketCommandPaths(registry: OpenAPIRegistry): void {
       method: 'post',
       path: `/v1/tickets/{ticketId}/${name}`,
       summary,
-      description: `An Update of the ticket's workflow with a validator: refused with 409 and the reason when the ticket's state does not allow it. Roles: ${roles} (managers and admins too, except for customer-only commands).`,
+      description: `An Update of the ticket's workflow with a validator: refused with 409 and the reason when the ticket's state does not allow it. With an \`Idempotency-Key\` header a retried request is the same Update: it changes the ticket once and answers with the first outcome (\`Idempotent-Replayed: true\`). Roles: ${roles} (managers and admins too, except for customer-only commands).`,
       tags: ['ticket commands'],
       security: secured,
-      request: { params: TicketIdParamSchema, ...body(schema) },
+      request: { params: TicketIdParamSchema, ...body(schema), headers: CommandIdempotencyHeaderSchema },
       responses: {
         200: json('The ticket after the command', TicketSchema),
         ...errors('role', {
           400: 'Invalid body',
           404: "No such ticket (or not the customer's)",
           409: "Not allowed in the ticket's current state",
+          422: 'Idempotency-Key already used on this ticket for a different request',
         }),
       },
     });

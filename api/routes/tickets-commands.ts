@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Request, Response, Router } from 'express';
@@ -28,7 +29,8 @@ import { commandSchemas, TicketIdParamSchema, type CommandName } from '../schema
 import { parse } from '../validate';
 import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
-import { requestHash, ticketIdFor } from './tickets-open';
+import { claimCommandKey } from '../read-models/command-requests';
+import { idempotencyKeyOf, requestHash, ticketIdFor } from './tickets-open';
 import { hideForeign, type LiveTickets } from './tickets-live';
 
 /** The commands of POST /v1/tickets/:id/<command>: the Update each maps to, and who may send it. */
@@ -70,6 +72,31 @@ function splitChildren(req: Request, customerId: string, parentId: string, body:
   }));
 }
 
+/**
+ * With an Idempotency-Key the Update's id derives from the ticket and the key: a retry (the API
+ * restarted mid-request, the client timed out) is the same Update, and Temporal answers it with the
+ * first outcome instead of changing the ticket twice. The key reused for another request is refused.
+ */
+async function commandUpdateId(
+  deps: RouteDeps,
+  req: Request,
+  request: { ticketId: string; command: CommandName; args: Record<string, unknown> },
+): Promise<{ updateId?: string; replayed: boolean }> {
+  const key = idempotencyKeyOf(req);
+  if (key === undefined) return { replayed: false };
+  const claim = await claimCommandKey(deps.pool, {
+    ticketId: request.ticketId,
+    key,
+    command: request.command,
+    hash: requestHash(request.args),
+  });
+  if (claim === 'other') {
+    throw problems.idempotencyMismatch(`Idempotency-Key "${key}" was already used on ticket ${request.ticketId} for a different request.`);
+  }
+  const updateId = `request-${createHash('sha256').update(`${request.ticketId}\n${key}`).digest('hex').slice(0, 32)}`;
+  return { updateId, replayed: claim === 'same' };
+}
+
 async function runCommand(deps: RouteDeps, live: LiveTickets, name: CommandName, req: Request, res: Response): Promise<void> {
   const { ticketId } = parse(TicketIdParamSchema, req.params, 'path');
   const body = parse(commandSchemas[name] as z.ZodType<Record<string, unknown>>, req.body ?? {}, 'request body');
@@ -77,10 +104,12 @@ async function runCommand(deps: RouteDeps, live: LiveTickets, name: CommandName,
   hideForeign(req.principal!, current.customerId, ticketId);
   const args: Record<string, unknown> = { ...body, by: actorOf(req.principal!) };
   if (name === 'split') args.children = splitChildren(req, current.customerId, ticketId, body);
+  const { updateId, replayed } = await commandUpdateId(deps, req, { ticketId, command: name, args });
   try {
     const ticket = await deps.client.workflow
       .getHandle(ticketWorkflowId(ticketId))
-      .executeUpdate(commands[name].update.name, { args: [args] });
+      .executeUpdate(commands[name].update.name, { args: [args], ...(updateId ? { updateId } : {}) });
+    if (replayed) res.set('Idempotent-Replayed', 'true');
     res.json(forPrincipal.ticket(req.principal!, await live.withRemaining(ticket as TicketState)));
   } catch (err) {
     // A finished workflow takes no updates: the ticket exists (we just read it) but is final.

@@ -96,6 +96,14 @@ export const IdempotencyHeaderSchema = z.object({
     .openapi({ description: 'Makes a retried request open one ticket, not two.', example: 'crm-case-48213' }),
 });
 
+export const CommandIdempotencyHeaderSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ description: 'Makes a retried command change the ticket once, not twice.', example: 'crm-reply-48213-3' }),
+});
+
 export const TicketIdParamSchema = z.object({
   ticketId: z
     .string()

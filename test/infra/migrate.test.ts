@@ -26,6 +26,7 @@ describe('migrations', () => {
     const tables = await db.pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     expect(tables.rows.map((r) => r.tablename)).toEqual([
       'api_keys',
+      'command_requests',
       'contract_events',
       'contracts',
       'licences',
