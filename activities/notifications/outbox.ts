@@ -20,6 +20,8 @@ export interface NotificationDependencies {
   fetchImpl?: typeof fetch;
   /** Per webhook call; the inline first attempt uses a short one. */
   webhookTimeoutMs?: number;
+  /** How long this attempt holds the rows it claims (CLAIM_LEASE_MS unless shorter). */
+  claimLeaseMs?: number;
 }
 
 export interface Route {
@@ -101,23 +103,23 @@ interface OutboxRow {
   secret: string | null;
 }
 
-/** Claims the rows first: a retry that overlaps a slow earlier attempt skips what that attempt holds. */
-async function claimNotifications(pool: Pool, ids: number[]): Promise<OutboxRow[]> {
+/** Claims the rows first, for `leaseMs`: a retry that overlaps a slow earlier attempt skips what that attempt holds. */
+async function claimNotifications(pool: Pool, ids: number[], leaseMs: number): Promise<OutboxRow[]> {
   const { rows } = await pool.query<OutboxRow>(
-    `UPDATE notifications n SET status = 'sending', claimed_at = now()
+    `UPDATE notifications n SET status = 'sending', claimed_at = now(), lease_until = now() + $2 * interval '1 millisecond'
       WHERE n.id = ANY($1::bigint[])
-        AND (n.status = 'pending' OR (n.status = 'sending' AND n.claimed_at < now() - $2 * interval '1 millisecond'))
+        AND (n.status = 'pending' OR (n.status = 'sending' AND ${LEASE_END} < now()))
       RETURNING n.id, n.idempotency_key, n.channel, n.address, n.subject, n.body, n.status,
         (SELECT r.secret FROM notification_routes r
           WHERE r.policy_id = n.route_policy_id AND r.role = n.role AND r.channel = n.channel AND r.address = n.address) AS secret`,
-    [ids, CLAIM_LEASE_MS],
+    [ids, leaseMs],
   );
   return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 async function markDelivered(pool: Pool, id: string, status: 'sent' | 'recorded'): Promise<void> {
   await pool.query(
-    `UPDATE notifications SET status = $2, sent_at = now(), claimed_at = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+    `UPDATE notifications SET status = $2, sent_at = now(), claimed_at = NULL, lease_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
     [id, status],
   );
 }
@@ -125,21 +127,27 @@ async function markDelivered(pool: Pool, id: string, status: 'sent' | 'recorded'
 /** Hands a failed row back as pending, with its error, for Temporal's next attempt. */
 async function markForRetry(pool: Pool, id: string, message: string): Promise<void> {
   await pool.query(
-    `UPDATE notifications SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+    `UPDATE notifications SET status = 'pending', claimed_at = NULL, lease_until = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $1`,
     [id, message.slice(0, 1000)],
   );
 }
 
-/** How long a delivery attempt holds its rows: longer than an attempt may run (the activity's 5-minute start-to-close). */
+/** How long a delivery activity holds its rows: longer than an attempt may run (the activity's 5-minute start-to-close). */
 export const CLAIM_LEASE_MS = 6 * 60_000;
+
+/** The first attempt, inside the persistence local activity: 3 s per webhook, so its lease is short. */
+export const INLINE_TIMEOUT_MS = 3_000;
+export const inlineLeaseMs = (rows: number) => 30_000 + rows * 2 * INLINE_TIMEOUT_MS;
+
+/** When a claim ends, in SQL; a row claimed before migration 010 holds for CLAIM_LEASE_MS. */
+const LEASE_END = `COALESCE(n.lease_until, n.claimed_at + ${CLAIM_LEASE_MS} * interval '1 millisecond')`;
 
 /** Rows another attempt still holds (it may have died mid-send), and when the first of their leases ends. */
 async function heldRows(pool: Pool, ids: number[]): Promise<{ n: number; leaseEndsInMs: number }> {
   const held = await pool.query<{ n: number; ends_in_ms: number | null }>(
-    `SELECT count(*)::int AS n,
-            (extract(epoch FROM min(claimed_at) + $2 * interval '1 millisecond' - now()) * 1000)::float8 AS ends_in_ms
-       FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
-    [ids, CLAIM_LEASE_MS],
+    `SELECT count(*)::int AS n, (extract(epoch FROM min(${LEASE_END}) - now()) * 1000)::float8 AS ends_in_ms
+       FROM notifications n WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+    [ids],
   );
   return { n: held.rows[0].n, leaseEndsInMs: Math.max(0, held.rows[0].ends_in_ms ?? 0) };
 }
@@ -153,7 +161,7 @@ export async function deliverNotifications(
   deps: NotificationDependencies,
   input: { ids: number[]; at: string },
 ): Promise<{ sent: number; recorded: number }> {
-  const rows = await claimNotifications(deps.pool, input.ids);
+  const rows = await claimNotifications(deps.pool, input.ids, deps.claimLeaseMs ?? CLAIM_LEASE_MS);
   let sent = 0;
   let recorded = 0;
   const failures: string[] = [];
@@ -231,7 +239,10 @@ async function postWebhook(deps: NotificationDependencies, row: OutboxRow): Prom
 export async function deliverInline(deps: NotificationDependencies, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   try {
-    await deliverNotifications({ ...deps, webhookTimeoutMs: 3_000 }, { ids, at: new Date().toISOString() });
+    await deliverNotifications(
+      { ...deps, webhookTimeoutMs: INLINE_TIMEOUT_MS, claimLeaseMs: inlineLeaseMs(ids.length) },
+      { ids, at: new Date().toISOString() },
+    );
     return [];
   } catch {
     const { rows } = await deps.pool.query<{ id: string }>(

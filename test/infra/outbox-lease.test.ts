@@ -4,7 +4,13 @@
  * late): the activity asks Temporal to try again as the lease ends, and then delivers it, once.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { CLAIM_LEASE_MS, deliverNotifications, enqueueNotification } from '../../activities/notifications/outbox';
+import {
+  CLAIM_LEASE_MS,
+  deliverInline,
+  deliverNotifications,
+  enqueueNotification,
+  inlineLeaseMs,
+} from '../../activities/notifications/outbox';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 describe('a notification held by a dead delivery attempt', () => {
@@ -18,7 +24,11 @@ describe('a notification held by a dead delivery attempt', () => {
     await db?.drop();
   });
 
-  async function stranded(key: string, heldForMs: number): Promise<number> {
+  async function stranded(
+    key: string,
+    heldForMs: number,
+    route = { channel: 'email' as const, address: 'ops@acme.example' },
+  ): Promise<number> {
     const client = await db.pool.connect();
     try {
       const id = await enqueueNotification(client, {
@@ -28,7 +38,7 @@ describe('a notification held by a dead delivery attempt', () => {
         eventSeq: 1,
         eventType: 'breached',
         role: 'customer',
-        route: { channel: 'email', address: 'ops@acme.example' },
+        route,
         subject: 'Breached',
         body: {},
         occurredAt: new Date().toISOString(),
@@ -61,5 +71,28 @@ describe('a notification held by a dead delivery attempt', () => {
       id,
     ]);
     expect(rows[0]).toEqual({ status: 'recorded', attempts: 1 });
+  });
+
+  it('the first attempt, made inline by persistence, holds its rows about a minute, not six', async () => {
+    const id = await stranded('lease-3', 0, { channel: 'webhook', address: 'http://127.0.0.1:9/hook' });
+    await db.pool.query("UPDATE notifications SET status = 'pending', claimed_at = NULL WHERE id = $1", [id]);
+    let heldForMs = 0;
+    const fetchImpl = (async () => {
+      const { rows } = await db.pool.query<{ ms: number }>(
+        'SELECT (extract(epoch FROM lease_until - claimed_at) * 1000)::float8 AS ms FROM notifications WHERE id = $1',
+        [id],
+      );
+      heldForMs = rows[0].ms;
+      return new Response('ok');
+    }) as typeof fetch;
+    await expect(deliverInline({ ...deps(), fetchImpl }, [id])).resolves.toEqual([]);
+    expect(Math.round(heldForMs)).toBe(inlineLeaseMs(1));
+    expect(inlineLeaseMs(1)).toBeLessThan(60_000);
+  });
+
+  it('a row whose inline claim has ended is delivered by the next attempt, though claimed a moment ago', async () => {
+    const id = await stranded('lease-4', 40_000);
+    await db.pool.query("UPDATE notifications SET lease_until = now() - interval '1 second' WHERE id = $1", [id]);
+    await expect(deliverNotifications(deps(), { ids: [id], at: new Date().toISOString() })).resolves.toEqual({ sent: 0, recorded: 1 });
   });
 });
