@@ -27,7 +27,7 @@ describe('a notification held by a dead delivery attempt', () => {
   async function stranded(
     key: string,
     heldForMs: number,
-    route = { channel: 'email' as const, address: 'ops@acme.example' },
+    route: { channel: 'email' | 'webhook'; address: string } = { channel: 'email', address: 'ops@acme.example' },
   ): Promise<number> {
     const client = await db.pool.connect();
     try {
