@@ -6,7 +6,8 @@
  * the databases `temporal` and `temporal_visibility`, schemas set up and updated by
  * temporal-sql-tool. Everything listens on 127.0.0.1; every process is stopped by its PID.
  *
- * Layout of `dataDir`: postgres/ (the instance), temporal-role.password, config/lifeline.yaml,
+ * Layout of `dataDir`: postgres/ (the instance, run by scripts/postgres-process.ts), postgres.log,
+ * temporal-role.password, config/lifeline.yaml,
  * dynamicconfig.yaml, temporal-server.log, and, with a UI, ui-config/ and temporal-ui.log.
  *
  * The Temporal UI (github.com/temporalio/ui-server/v2 v2.42.1, which go-installs from the module
@@ -23,8 +24,8 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
 import { ensureSearchAttributes } from '../common/temporal';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { freePort } from './ports';
+import { startPostgresProcess, type PostgresProcessHandle } from './postgres-process';
 import { resolveTemporalServer, resolveTemporalUiServer, type ProgressLog, type TemporalServerBinaries } from './temporal-binaries';
 
 export interface PostgresTemporalOptions {
@@ -85,7 +86,7 @@ async function rolePassword(dataDir: string): Promise<string> {
 }
 
 /** As the instance's superuser: the `temporal` role (login, no superuser, no CREATEDB) and its two databases. */
-async function createRoleAndDatabases(pg: EmbeddedPostgresHandle, password: string): Promise<void> {
+async function createRoleAndDatabases(pg: PostgresProcessHandle, password: string): Promise<void> {
   const admin = new PgClient({ connectionString: pg.urlFor('postgres') });
   await admin.connect();
   try {
@@ -298,15 +299,18 @@ function spawnLogged(binary: string, args: string[], logFile: string): ChildProc
 }
 
 /** SIGTERM by PID, SIGKILL after `graceMs`; resolves once the process has exited. */
-export async function stopChild(child: ChildProcess | undefined, graceMs = STOP_GRACE_MS): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+export async function stopChild(child: ChildProcess | undefined, graceMs = STOP_GRACE_MS): Promise<'SIGTERM' | 'SIGKILL' | undefined> {
+  if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let how: 'SIGTERM' | 'SIGKILL' = 'SIGTERM';
   process.kill(child.pid, 'SIGTERM');
   const timer = setTimeout(() => {
+    how = 'SIGKILL';
     if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
   }, graceMs);
   await exited;
   clearTimeout(timer);
+  return how;
 }
 
 /** Until the frontend answers GetSystemInfo; fails at once, with the log's tail, if the server exits. */
@@ -319,7 +323,9 @@ async function waitForFrontend(address: string, child: ChildProcess, logFile: st
       );
     }
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      // A pool of its own: grpc-js shares subchannels between channels, and one in reconnect backoff
+      // (another client of this address while the server was down) would hold this probe back for seconds.
+      const connection = await Connection.connect({ address, connectTimeout: 1_000, channelArgs: { 'grpc.use_local_subchannel_pool': 1 } });
       try {
         await connection.workflowService.getSystemInfo({});
         return;
@@ -367,15 +373,6 @@ async function ensureNamespace(address: string, namespace: string, log: Progress
   }
 }
 
-function postmasterPid(pgDataDir: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path.join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The UI pointed at the frontend, or undefined (with the reason logged) when it cannot be resolved or does not answer. */
 async function startUi(
   dataDir: string,
@@ -413,14 +410,15 @@ async function startUi(
   return undefined;
 }
 
+/** Temporal's own PostgreSQL, in a process of its own (scripts/postgres-process.ts), with the role and databases. */
 async function startPostgres(dataDir: string, port: number | undefined, log: ProgressLog) {
   const pgDataDir = path.join(dataDir, 'postgres');
-  const pg = await startEmbeddedPostgres({ dataDir: pgDataDir, port, database: 'postgres' });
+  const pg = await startPostgresProcess({ dataDir: pgDataDir, port, logFile: path.join(dataDir, 'postgres.log') });
   try {
     const password = await rolePassword(dataDir);
     await createRoleAndDatabases(pg, password);
-    log(`Temporal's PostgreSQL on 127.0.0.1:${pg.port} (data in ${pgDataDir}), role ${ROLE}`);
-    return { pg, password, pid: postmasterPid(pgDataDir) };
+    log(`Temporal's PostgreSQL on 127.0.0.1:${pg.port} (data in ${pgDataDir}, pid ${pg.pid}), role ${ROLE}`);
+    return { pg, password, pid: pg.pid };
   } catch (err) {
     await pg.stop();
     throw err;
@@ -461,7 +459,11 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions): P
     await startServer();
     await ensureNamespace(address, namespace, log);
     if (options.uiPort !== undefined) ui = await startUi(dataDir, address, namespace, options.uiPort, log);
-    const stopServer = () => stopChild(server);
+    const stopServer = async () => {
+      const started = Date.now();
+      const how = await stopChild(server);
+      if (how) log(`Temporal server stopped (${how}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    };
     return {
       address,
       namespace,

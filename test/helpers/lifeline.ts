@@ -1,19 +1,38 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../../activities';
 import { ApiKeyStore } from '../../api/auth';
 import { createApp, type HttpSettings } from '../../api/app';
 import { rateLimitsOff } from '../../api/rate-limits';
 import { createLogger } from '../../common/logger';
+import { startPostgresTemporal, type PostgresTemporalHandle } from '../../scripts/temporal-postgres';
 import { startDevServer, startTimeSkippingEnvironment } from '../../scripts/temporal-servers';
 import { createLifelineWorker } from '../../worker/worker';
 import { createTestDatabase, type TestDatabase } from './db';
 
-export interface RunningLifeline {
-  env: TestWorkflowEnvironment;
+/** What the helper needs of a Temporal environment: the SDK's test environments have it, and so does PostgresTemporalEnv. */
+export interface LifelineTemporal {
+  client: Client;
+  nativeConnection: NativeConnection;
+  namespace?: string;
+  teardown(): Promise<void>;
+}
+
+/** The Temporal server on PostgreSQL (scripts/temporal-postgres.ts), with a client and a worker connection to it. */
+export interface PostgresTemporalEnv extends LifelineTemporal {
+  namespace: string;
+  temporal: PostgresTemporalHandle;
+}
+
+export interface RunningLifeline<E extends LifelineTemporal = TestWorkflowEnvironment> {
+  env: E;
   db: TestDatabase;
   worker: Worker;
   taskQueue: string;
@@ -23,18 +42,56 @@ export interface RunningLifeline {
   stop(): Promise<void>;
 }
 
+export interface LifelineOptions {
+  activities?: Omit<ActivityDependencies, 'pool'>;
+  worker?: Partial<WorkerOptions>;
+  /** The API's public base URL, proxies and rate limits; by default its own URL, no proxy, and no limits (tests send bursts). */
+  http?: Partial<HttpSettings>;
+  /** The Temporal CLI dev server (a real server, real time) instead of the time-skipping test server. */
+  devServer?: boolean;
+  /** `postgres`: the Temporal server on its own PostgreSQL (scripts/temporal-postgres.ts). */
+  temporal?: 'postgres';
+  /** With `temporal: 'postgres'`: its data directory, kept after stop(); by default a temporary one, removed. */
+  temporalDataDir?: string;
+  /** With `temporal: 'postgres'`: where its progress lines go (start-up and restart times); silent by default. */
+  temporalLog?: (line: string) => void;
+}
+
+/** Temporal on PostgreSQL, in `dataDir` or a temporary directory that teardown removes. */
+export async function startPostgresTemporalEnv(dataDir?: string, log?: (line: string) => void): Promise<PostgresTemporalEnv> {
+  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'lifeline-temporal-pg-')));
+  const temporal = await startPostgresTemporal({ dataDir: dir, log });
+  try {
+    const connection = await Connection.connect({ address: temporal.address });
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    return {
+      temporal,
+      namespace: temporal.namespace,
+      client: new Client({ connection, namespace: temporal.namespace }),
+      nativeConnection,
+      teardown: async () => {
+        await nativeConnection.close();
+        await connection.close();
+        await temporal.stop();
+        if (!dataDir) await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await temporal.stop();
+    throw err;
+  }
+}
+
+function startTemporal(options: LifelineOptions): Promise<LifelineTemporal> {
+  if (options.temporal === 'postgres') return startPostgresTemporalEnv(options.temporalDataDir, options.temporalLog);
+  return options.devServer ? startDevServer() : startTimeSkippingEnvironment();
+}
+
 /** The real thing for a test file: time-skipping Temporal, a fresh database, the worker and the API over HTTP. */
-export async function startLifeline(
-  options: {
-    activities?: Omit<ActivityDependencies, 'pool'>;
-    worker?: Partial<WorkerOptions>;
-    /** The API's public base URL, proxies and rate limits; by default its own URL, no proxy, and no limits (tests send bursts). */
-    http?: Partial<HttpSettings>;
-    /** The Temporal CLI dev server (a real server, real time) instead of the time-skipping test server. */
-    devServer?: boolean;
-  } = {},
-): Promise<RunningLifeline> {
-  const env = options.devServer ? await startDevServer() : await startTimeSkippingEnvironment();
+export function startLifeline(options: LifelineOptions & { temporal: 'postgres' }): Promise<RunningLifeline<PostgresTemporalEnv>>;
+export function startLifeline(options?: LifelineOptions): Promise<RunningLifeline>;
+export async function startLifeline(options: LifelineOptions = {}): Promise<RunningLifeline<LifelineTemporal>> {
+  const env = await startTemporal(options);
   const db = await createTestDatabase();
   const taskQueue = `lifeline-test-${randomBytes(4).toString('hex')}`;
   const worker = await createLifelineWorker({
