@@ -4,6 +4,9 @@
  * registered), embedded PostgreSQL (data under .data/), migrations, the worker and the API on
  * :3000; prints the URLs; stops everything cleanly on Ctrl-C. State survives a restart.
  * TEMPORAL_ADDRESS or DATABASE_URL, when set, point at servers you run instead.
+ * `npm run dev -- --temporal=postgres` (or LIFELINE_TEMPORAL=postgres) runs the Temporal server on
+ * its own PostgreSQL instead of the dev server (scripts/temporal-postgres.ts; data under
+ * .data/temporal-postgres/, same ports, the UI server when it can be built).
  */
 import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
@@ -22,37 +25,84 @@ import { workerFromConfig } from '../worker/worker';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { childPids, DevPidFile, findNewChild, postmasterPid, stopOrphans, takenPorts } from './dev-orphans';
 import { resolveTemporalCli } from './temporal-binaries';
+import { startPostgresTemporal } from './temporal-postgres';
 import { startDevServer } from './temporal-servers';
 
 type Config = ReturnType<typeof configOrExit>;
 type Stops = Array<() => Promise<unknown>>;
+type TemporalMode = 'dev' | 'postgres';
 const say = (line: string) => process.stdout.write(`[lifeline] ${line}\n`);
 
-/** The Temporal dev server (unless TEMPORAL_ADDRESS names one), a client, and the search attributes registered. */
-async function startTemporal(cfg: Config, dataDir: string, stops: Stops, logger: ReturnType<typeof createLogger>, pids: DevPidFile) {
-  let env: TestWorkflowEnvironment | undefined;
+/** `--temporal=dev|postgres` on the command line, else LIFELINE_TEMPORAL, else the dev server. */
+function temporalMode(argv: string[], env: NodeJS.ProcessEnv): TemporalMode {
+  const flag = argv.find((a) => a.startsWith('--temporal='))?.slice('--temporal='.length);
+  const mode = flag ?? env.LIFELINE_TEMPORAL ?? 'dev';
+  if (mode !== 'dev' && mode !== 'postgres') {
+    process.stderr.write(`[lifeline] unknown Temporal mode "${mode}" (--temporal= or LIFELINE_TEMPORAL): dev or postgres\n`);
+    process.exit(78);
+  }
+  if (mode === 'postgres' && env.TEMPORAL_ADDRESS) {
+    process.stderr.write('[lifeline] --temporal=postgres starts its own Temporal server: unset TEMPORAL_ADDRESS, or drop the option\n');
+    process.exit(78);
+  }
+  return mode;
+}
+
+/** The Temporal server on its own PostgreSQL, under .data/temporal-postgres/, its processes recorded in the PID file. */
+async function startPostgresMode(cfg: Config, dataDir: string, stops: Stops, pids: DevPidFile) {
+  const dir = path.join(dataDir, 'temporal-postgres');
+  say(`starting Temporal server on PostgreSQL on 127.0.0.1:${cfg.DEV_TEMPORAL_PORT} (data in ${dir})`);
+  const temporal = await startPostgresTemporal({
+    dataDir: dir,
+    port: cfg.DEV_TEMPORAL_PORT,
+    uiPort: cfg.DEV_TEMPORAL_UI_PORT,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    log: say,
+  });
+  stops.push(() => temporal.stop());
+  pids.add('Temporal server', temporal.serverPid);
+  pids.add("Temporal's PostgreSQL postmaster", temporal.postgresPid);
+  pids.add('Temporal UI server', temporal.uiPid);
+  return { address: temporal.address, uiUrl: temporal.uiUrl };
+}
+
+/** The Temporal dev server, its PID recorded. */
+async function startDevMode(cfg: Config, dataDir: string, stops: Stops, pids: DevPidFile) {
+  const port = cfg.DEV_TEMPORAL_PORT;
+  say(`starting Temporal dev server on 127.0.0.1:${port} (history in ${path.join(dataDir, 'temporal.sqlite')})`);
+  const before = childPids();
+  const devEnv: TestWorkflowEnvironment = await startDevServer({
+    port,
+    uiPort: cfg.DEV_TEMPORAL_UI_PORT,
+    dbFilename: path.join(dataDir, 'temporal.sqlite'),
+    namespace: cfg.TEMPORAL_NAMESPACE,
+  });
+  // The SDK's core spawns the CLI and does not tell its PID: the new child of ours running that binary.
+  pids.add('Temporal dev server', findNewChild(before, (await resolveTemporalCli(process.env, () => undefined)).path));
+  stops.push(() => devEnv.teardown());
+  return { address: devEnv.address, uiUrl: `http://127.0.0.1:${cfg.DEV_TEMPORAL_UI_PORT}` };
+}
+
+/** Temporal (the dev server, the server on PostgreSQL, or TEMPORAL_ADDRESS's), a client, and the search attributes registered. */
+async function startTemporal(
+  cfg: Config,
+  mode: TemporalMode,
+  dataDir: string,
+  stops: Stops,
+  logger: ReturnType<typeof createLogger>,
+  pids: DevPidFile,
+) {
   let address = cfg.TEMPORAL_ADDRESS;
+  let uiUrl: string | undefined = cfg.TEMPORAL_UI_URL;
   if (!process.env.TEMPORAL_ADDRESS) {
-    const port = cfg.DEV_TEMPORAL_PORT;
-    say(`starting Temporal dev server on 127.0.0.1:${port} (history in ${path.join(dataDir, 'temporal.sqlite')})`);
-    const before = childPids();
-    const devEnv = await startDevServer({
-      port,
-      uiPort: cfg.DEV_TEMPORAL_UI_PORT,
-      dbFilename: path.join(dataDir, 'temporal.sqlite'),
-      namespace: cfg.TEMPORAL_NAMESPACE,
-    });
-    env = devEnv;
-    // The SDK's core spawns the CLI and does not tell its PID: the new child of ours running that binary.
-    pids.add('Temporal dev server', findNewChild(before, (await resolveTemporalCli(process.env, () => undefined)).path));
-    stops.push(() => devEnv.teardown());
-    address = devEnv.address;
+    ({ address, uiUrl } =
+      mode === 'postgres' ? await startPostgresMode(cfg, dataDir, stops, pids) : await startDevMode(cfg, dataDir, stops, pids));
   }
   const connectionOptions = { ...temporalConnectionOptions(cfg), address };
   const connection = await Connection.connect(connectionOptions);
   stops.push(() => connection.close());
   await ensureSearchAttributes(connection, cfg.TEMPORAL_NAMESPACE, logger);
-  return { devServer: env !== undefined, connectionOptions, client: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }) };
+  return { uiUrl, connectionOptions, client: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }) };
 }
 
 /**
@@ -108,12 +158,13 @@ async function startWorker(
   });
 }
 
-function printWelcome(cfg: Config, devServer: boolean, adminKey: string | undefined): void {
+function printWelcome(cfg: Config, ui: string | undefined, adminKey: string | undefined): void {
   const api = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`;
-  const ui = devServer ? `http://127.0.0.1:${cfg.DEV_TEMPORAL_UI_PORT}` : cfg.TEMPORAL_UI_URL;
   say('Lifeline is running:');
   say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz)`);
-  say(`  Temporal UI  ${ui}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`);
+  say(
+    `  Temporal UI  ${ui ? `${ui}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows` : 'none (the UI server could not be built; see above)'}`,
+  );
   if (adminKey === DEV_ADMIN_API_KEY)
     say(`  admin key    ${DEV_ADMIN_API_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
   say(`try: curl -s -X POST ${api}/v1/tickets -H 'Authorization: Bearer ${adminKey ?? '<key>'}' -H 'Content-Type: application/json' \\`);
@@ -126,6 +177,7 @@ function printWelcome(cfg: Config, devServer: boolean, adminKey: string | undefi
 async function main(): Promise<void> {
   process.env.TZ = 'UTC';
   const cfg = configOrExit();
+  const mode = temporalMode(process.argv.slice(2), process.env);
   const logger = createLogger(cfg.LOG_LEVEL, 'lifeline-dev');
   const dataDir = path.resolve(cfg.LIFELINE_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
@@ -181,7 +233,7 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
-    const temporal = await startTemporal(cfg, dataDir, stops, logger, pids);
+    const temporal = await startTemporal(cfg, mode, dataDir, stops, logger, pids);
     const { pool, adminKey } = await startDatabase(cfg, dataDir, stops, pids);
     await startWorker(cfg, temporal.connectionOptions, pool, stops, (err) => {
       logger.error({ err: err.message }, 'worker failed');
@@ -192,7 +244,7 @@ async function main(): Promise<void> {
       const s = app.listen(cfg.PORT, cfg.HOST, () => resolve(s)).on('error', reject);
     });
     stops.push(() => new Promise((resolve) => server.close(resolve)));
-    printWelcome(cfg, temporal.devServer, adminKey);
+    printWelcome(cfg, temporal.uiUrl, adminKey);
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'start-up failed');
     process.stderr.write(`${(err as Error).message}\n`);

@@ -79,6 +79,9 @@ export async function startPostgresProcess(options: { dataDir: string; port?: nu
     runner = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'postgres-process.ts'), JSON.stringify(options)], {
       cwd: root,
       stdio: ['pipe', 'pipe', fd],
+      // Its own process group, so a terminal's Ctrl-C leaves it to its caller to stop in order; its
+      // stdin closing (the caller gone, even by SIGKILL) stops it too.
+      detached: true,
     });
   } finally {
     closeSync(fd);

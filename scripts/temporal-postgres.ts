@@ -168,6 +168,25 @@ async function freeMembershipPort(taken: number[]): Promise<number> {
   }
 }
 
+/**
+ * The ports of the previous start over this data directory when they are all free again: Temporal
+ * remembers its members' addresses in the database, and a start on the same ones joins at once
+ * (on new ones it first waits out the old, unreachable members).
+ */
+async function serverPorts(dataDir: string, frontend: number | undefined): Promise<ServerPorts> {
+  const file = path.join(dataDir, 'ports.json');
+  try {
+    const previous = JSON.parse(await readFile(file, 'utf8')) as ServerPorts;
+    const all = [previous.frontend, previous.frontendHttp, previous.history, previous.matching, previous.worker, ...previous.membership];
+    if ((frontend === undefined || frontend === previous.frontend) && (await Promise.all(all.map(canBind))).every(Boolean)) return previous;
+  } catch {
+    // first start, or an unreadable file: choose afresh
+  }
+  const ports = await choosePorts(frontend);
+  await writeFile(file, `${JSON.stringify(ports, null, 2)}\n`);
+  return ports;
+}
+
 async function choosePorts(frontend: number | undefined): Promise<ServerPorts> {
   const ports: number[] = frontend === undefined ? [] : [frontend];
   const next = async () => {
@@ -289,10 +308,15 @@ function logTail(file: string, lines = 15): string {
   }
 }
 
+/**
+ * In a process group of its own: a Ctrl-C in the terminal then reaches only `npm run dev`, which
+ * stops the worker first and Temporal after it, by PID (a killed caller's servers are orphans that
+ * the next `npm run dev` stops from its PID file).
+ */
 function spawnLogged(binary: string, args: string[], logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
   try {
-    return spawn(binary, args, { stdio: ['ignore', fd, fd] });
+    return spawn(binary, args, { stdio: ['ignore', fd, fd], detached: true });
   } finally {
     closeSync(fd);
   }
@@ -313,7 +337,24 @@ export async function stopChild(child: ChildProcess | undefined, graceMs = STOP_
   return how;
 }
 
-/** Until the frontend answers GetSystemInfo; fails at once, with the log's tail, if the server exits. */
+const NOT_FOUND = 5; // gRPC status
+
+/**
+ * History and matching have joined the membership ring (the frontend answers before they have, and
+ * a request meanwhile fails "Not enough hosts to serve the request"): an unknown workflow is
+ * NotFound, not Unavailable, and a task queue describes.
+ */
+async function servicesReady(connection: Connection): Promise<void> {
+  const namespace = 'temporal-system';
+  try {
+    await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: 'lifeline-readiness-probe' } });
+  } catch (err) {
+    if ((err as { code?: number }).code !== NOT_FOUND) throw err;
+  }
+  await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'lifeline-readiness-probe' } });
+}
+
+/** Until the frontend answers GetSystemInfo and its services are ready; fails at once, with the log's tail, if the server exits. */
 async function waitForFrontend(address: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -328,6 +369,7 @@ async function waitForFrontend(address: string, child: ChildProcess, logFile: st
       const connection = await Connection.connect({ address, connectTimeout: 1_000, channelArgs: { 'grpc.use_local_subchannel_pool': 1 } });
       try {
         await connection.workflowService.getSystemInfo({});
+        await servicesReady(connection);
         return;
       } finally {
         await connection.close();
@@ -439,7 +481,7 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions): P
   let ui: ChildProcess | undefined;
   try {
     const schema = await ensureSchemas(binaries, pg.port, password, log);
-    const ports = await choosePorts(options.port);
+    const ports = await serverPorts(dataDir, options.port);
     await mkdir(path.join(dataDir, 'config'), { recursive: true });
     await writeFile(path.join(dataDir, 'config', 'lifeline.yaml'), serverConfig(ports, pg.port, password, dataDir), { mode: 0o600 });
     await writeFile(path.join(dataDir, 'dynamicconfig.yaml'), DYNAMIC_CONFIG);
