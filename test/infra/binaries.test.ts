@@ -5,9 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   cachedCliPath,
+  cachedTemporalServerDir,
   cachedTestServerPath,
   missingBinaryError,
   resolveTemporalCli,
+  resolveTemporalServer,
   resolveTestServer,
   testServerWrapper,
 } from '../../scripts/temporal-binaries';
@@ -85,6 +87,69 @@ describe('Temporal binary resolution', () => {
     }
     await new Promise((resolve) => child.once('exit', resolve));
     expect(await canConnect(port)).toBe(false);
+  });
+});
+
+/** A directory shaped like the module's schema/postgresql/v12. */
+function fakeSchemaDir(dir: string): string {
+  for (const kind of ['temporal', 'visibility']) mkdirSync(path.join(dir, kind, 'versioned', 'v1.0'), { recursive: true });
+  return dir;
+}
+
+describe('Temporal server (PostgreSQL mode) resolution', () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lifeline-server-binaries-'));
+
+  it('takes the server, SQL tool and schema from the environment first', async () => {
+    const env = {
+      TEMPORAL_SERVER_PATH: fakeExecutable(scratch, 'my-temporal-server'),
+      TEMPORAL_SQL_TOOL_PATH: fakeExecutable(scratch, 'my-sql-tool'),
+      TEMPORAL_SCHEMA_DIR: fakeSchemaDir(path.join(scratch, 'schema')),
+      LIFELINE_TOOL_CACHE: scratch,
+    };
+    expect(await resolveTemporalServer(env, quiet)).toEqual({
+      server: env.TEMPORAL_SERVER_PATH,
+      sqlTool: env.TEMPORAL_SQL_TOOL_PATH,
+      schemaDir: env.TEMPORAL_SCHEMA_DIR,
+      source: 'environment',
+    });
+  });
+
+  it('refuses part of the explicit set, or a schema directory without the versioned schemas', async () => {
+    const server = fakeExecutable(scratch, 'only-server');
+    await expect(resolveTemporalServer({ TEMPORAL_SERVER_PATH: server }, quiet)).rejects.toThrow(
+      /TEMPORAL_SERVER_PATH set without TEMPORAL_SQL_TOOL_PATH and TEMPORAL_SCHEMA_DIR/,
+    );
+    const env = { TEMPORAL_SERVER_PATH: server, TEMPORAL_SQL_TOOL_PATH: server, TEMPORAL_SCHEMA_DIR: scratch };
+    await expect(resolveTemporalServer(env, quiet)).rejects.toThrow(/TEMPORAL_SCHEMA_DIR=.* holds no temporal\/versioned/);
+  });
+
+  it('uses a complete build in the tool cache next, without go', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'lifeline-cache-'));
+    const env = { LIFELINE_TOOL_CACHE: cache, PATH: scratch }; // no go on this PATH: nothing is built
+    const dir = cachedTemporalServerDir(env);
+    expect(dir).toBe(path.join(cache, 'temporal-server-1.29.1'));
+    mkdirSync(dir, { recursive: true });
+    fakeExecutable(dir, 'temporal-server');
+    fakeExecutable(dir, 'temporal-sql-tool');
+    fakeSchemaDir(path.join(dir, 'schema', 'postgresql', 'v12'));
+    expect(await resolveTemporalServer(env, quiet)).toEqual({
+      server: path.join(dir, 'temporal-server'),
+      sqlTool: path.join(dir, 'temporal-sql-tool'),
+      schemaDir: path.join(dir, 'schema', 'postgresql', 'v12'),
+      source: 'tool-cache',
+    });
+  });
+
+  it('fails with a clear error when nothing is cached and go is missing (there is no SDK download)', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'lifeline-empty-'));
+    // A cache entry without its schema is incomplete: it is not used.
+    mkdirSync(cachedTemporalServerDir({ LIFELINE_TOOL_CACHE: cache }), { recursive: true });
+    fakeExecutable(cachedTemporalServerDir({ LIFELINE_TOOL_CACHE: cache }), 'temporal-server');
+    const failure = resolveTemporalServer({ LIFELINE_TOOL_CACHE: cache, PATH: scratch }, quiet);
+    await expect(failure).rejects.toThrow(/Temporal server 1\.29\.1 \(PostgreSQL mode\): go is not on PATH/);
+    await expect(failure).rejects.toThrow(/set TEMPORAL_SERVER_PATH, TEMPORAL_SQL_TOOL_PATH and TEMPORAL_SCHEMA_DIR/);
+    await expect(failure).rejects.toThrow(/install Go so Lifeline can build them into .*temporal-server-1\.29\.1/);
+    await expect(failure).rejects.toThrow(/no SDK download/);
   });
 });
 
