@@ -174,6 +174,32 @@ function printWelcome(cfg: Config, ui: string | undefined, adminKey: string | un
   say('press Ctrl-C to stop');
 }
 
+/**
+ * Servers an earlier `npm run dev` left running when it was killed hold the ports: stop them, then
+ * refuse to start (rather than connect to whatever holds a port) if one is still taken. Both
+ * Temporal modes bind the same frontend and UI ports; the server on PostgreSQL's other ports are
+ * free ones it chooses itself.
+ */
+async function stopOrphansAndCheckPorts(cfg: Config, dataDir: string): Promise<void> {
+  await stopOrphans(dataDir, (line) => process.stderr.write(`[lifeline] ${line}\n`));
+  const taken = await takenPorts([
+    { name: 'API', port: cfg.PORT },
+    ...(process.env.TEMPORAL_ADDRESS
+      ? []
+      : [
+          { name: 'Temporal frontend', port: cfg.DEV_TEMPORAL_PORT },
+          { name: 'Temporal UI', port: cfg.DEV_TEMPORAL_UI_PORT },
+        ]),
+    ...(cfg.DATABASE_URL ? [] : [{ name: 'PostgreSQL', port: cfg.DEV_POSTGRES_PORT }]),
+  ]);
+  if (taken.length === 0) return;
+  for (const line of taken) process.stderr.write(`[lifeline] ${line}\n`);
+  process.stderr.write(
+    '[lifeline] not starting: stop what holds the port, or choose another (PORT, DEV_TEMPORAL_PORT, DEV_TEMPORAL_UI_PORT, DEV_POSTGRES_PORT)\n',
+  );
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   process.env.TZ = 'UTC';
   const cfg = configOrExit();
@@ -213,26 +239,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    // Servers an earlier `npm run dev` left running when it was killed hold the ports: stop them,
-    // then refuse to start (rather than connect to whatever holds a port) if one is still taken.
-    await stopOrphans(dataDir, (line) => process.stderr.write(`[lifeline] ${line}\n`));
-    const taken = await takenPorts([
-      { name: 'API', port: cfg.PORT },
-      ...(process.env.TEMPORAL_ADDRESS
-        ? []
-        : [
-            { name: 'Temporal frontend', port: cfg.DEV_TEMPORAL_PORT },
-            { name: 'Temporal UI', port: cfg.DEV_TEMPORAL_UI_PORT },
-          ]),
-      ...(cfg.DATABASE_URL ? [] : [{ name: 'PostgreSQL', port: cfg.DEV_POSTGRES_PORT }]),
-    ]);
-    if (taken.length) {
-      for (const line of taken) process.stderr.write(`[lifeline] ${line}\n`);
-      process.stderr.write(
-        '[lifeline] not starting: stop what holds the port, or choose another (PORT, DEV_TEMPORAL_PORT, DEV_TEMPORAL_UI_PORT, DEV_POSTGRES_PORT)\n',
-      );
-      process.exit(1);
-    }
+    await stopOrphansAndCheckPorts(cfg, dataDir);
     const temporal = await startTemporal(cfg, mode, dataDir, stops, logger, pids);
     const { pool, adminKey } = await startDatabase(cfg, dataDir, stops, pids);
     await startWorker(cfg, temporal.connectionOptions, pool, stops, (err) => {
