@@ -54,6 +54,8 @@ export interface PostgresTemporalHandle {
   readonly serverPid: number | undefined;
   /** PID of the PostgreSQL postmaster of Temporal's own instance. */
   readonly postgresPid: number | undefined;
+  /** Its port on 127.0.0.1 (the server connects as the `temporal` role, password in `<dataDir>/temporal-role.password`). */
+  readonly postgresPort: number;
   readonly uiPid: number | undefined;
   /** http://127.0.0.1:<uiPort> when the UI runs. */
   readonly uiUrl: string | undefined;
@@ -513,6 +515,7 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions): P
         return server && server.exitCode === null && server.signalCode === null ? server.pid : undefined;
       },
       postgresPid,
+      postgresPort: pg.port,
       uiPid: ui?.pid,
       uiUrl: ui ? `http://127.0.0.1:${options.uiPort}` : undefined,
       schema,

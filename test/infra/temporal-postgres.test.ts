@@ -9,6 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import { freePort } from '../../scripts/ports';
 import { startPostgresTemporal } from '../../scripts/temporal-postgres';
 import { call, startLifeline, type PostgresTemporalEnv, type RunningLifeline } from '../helpers/lifeline';
 
@@ -118,6 +120,20 @@ describe('Lifeline on the Temporal server backed by PostgreSQL', () => {
       expect(addresses.length).toBeGreaterThan(0);
       expect(addresses.every((a) => a === '0100007F')).toBe(true);
     }
+    // The server's role: not a superuser, cannot create databases, owns Temporal's two.
+    const password = readFileSync(path.join(dataDir, 'temporal-role.password'), 'utf8').trim();
+    const pg = new PgClient({ host: '127.0.0.1', port: t.postgresPort, user: 'temporal', password, database: 'temporal' });
+    await pg.connect();
+    try {
+      const role = await pg.query("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'temporal'");
+      expect(role.rows[0]).toEqual({ rolsuper: false, rolcreatedb: false, rolcreaterole: false });
+      const owned = await pg.query(
+        "SELECT datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = 'temporal' ORDER BY datname",
+      );
+      expect(owned.rows.map((r: { datname: string }) => r.datname)).toEqual(['temporal', 'temporal_visibility']);
+    } finally {
+      await pg.end();
+    }
     const config = readFileSync(path.join(dataDir, 'config', 'lifeline.yaml'), 'utf8');
     expect(config).toMatch(/user: temporal\n/);
     expect(config).not.toMatch(/user: (lifeline|postgres)\b/);
@@ -178,7 +194,7 @@ describe('Lifeline on the Temporal server backed by PostgreSQL', () => {
     );
   });
 
-  it('stops every process it started, and a second start over the same data reuses the schemas and keeps the ticket', async () => {
+  it('stops every process it started, and a second start over the same data, with the UI, reuses the schemas and keeps the ticket', async () => {
     const t = ll!.env.temporal;
     const pids = [t.serverPid, t.postgresPid];
     let phase = Date.now();
@@ -188,11 +204,25 @@ describe('Lifeline on the Temporal server backed by PostgreSQL', () => {
     ll = undefined;
     for (const pid of pids) expect(alive(pid)).toBe(false);
 
-    const again = await startPostgresTemporal({ dataDir });
-    const againPids = [again.serverPid, again.postgresPid];
+    const uiPort = await freePort();
+    const again = await startPostgresTemporal({ dataDir, uiPort });
+    const againPids = [again.serverPid, again.postgresPid, again.uiPid];
     say(`second start over the same data in ${Date.now() - phase} ms`);
     try {
       expect(again.schema).toEqual({ temporal: 'reused', visibility: 'reused' });
+      // The Temporal UI server, pointed at this frontend, lists the ticket's workflow.
+      expect(again.uiUrl).toBe(`http://127.0.0.1:${uiPort}`);
+      expect(listeningAddresses(again.uiPid!).every((a) => a === '0100007F')).toBe(true);
+      const page = await fetch(`${again.uiUrl}/namespaces/default/workflows`);
+      expect(page.status).toBe(200);
+      const listed = await until('the UI listing the ticket', async () => {
+        const r = await fetch(
+          `${again.uiUrl}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId = "ticket-${ticketId}"`)}`,
+        );
+        const body = (await r.json()) as { executions?: Array<{ execution: { workflowId: string } }> };
+        return body.executions?.length ? body.executions : undefined;
+      });
+      expect(listed[0]!.execution.workflowId).toBe(`ticket-${ticketId}`);
       const connection = await Connection.connect({ address: again.address });
       try {
         const described = await connection.workflowService.describeWorkflowExecution({
