@@ -1,9 +1,12 @@
 /**
  * `npm test`: does all its own set-up on a fresh clone, then runs every jest suite.
  *   1. resolves (building on first run) the Temporal time-skipping test server and dev server, and
- *      the schemathesis CLI the fuzz test runs (scripts/schemathesis.ts);
+ *      the schemathesis CLI the fuzz test runs (scripts/schemathesis.ts); the Temporal server on
+ *      PostgreSQL is resolved beside them and, on a fresh machine, built (go install, minutes)
+ *      while the suites on the dev servers run;
  *   2. starts an embedded PostgreSQL in a temporary directory (or uses TEST_DATABASE_URL);
- *   3. runs jest serially with TZ=UTC, passing on any extra arguments;
+ *   3. runs jest serially with TZ=UTC, passing on any extra arguments; on a full run the suites on
+ *      the Temporal server on PostgreSQL (ON_POSTGRES_TEMPORAL) run last, once it is built;
  *   4. on a full run, runs the policy suites again with TZ=Asia/Tokyo: results must not depend
  *      on the host's time zone (popular date libraries get exactly this wrong);
  *   5. stops PostgreSQL and removes its data, whatever jest's outcome.
@@ -14,12 +17,31 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { resolveSchemathesis } from './schemathesis';
-import { resolveTemporalCli, resolveTestServer } from './temporal-binaries';
+import { resolveTemporalCli, resolveTemporalServer, resolveTestServer } from './temporal-binaries';
+
+/** The suites that run on the Temporal server on PostgreSQL: a full run takes them last, once it is built. */
+const ON_POSTGRES_TEMPORAL = ['test/faults/postgres-temporal.test.ts', 'test/infra/temporal-postgres.test.ts'];
+
+/** The server's paths for the suites that need it, or the reason it cannot be had (they fail with it). */
+function temporalServerEnvironment(): Promise<Record<string, string>> {
+  return resolveTemporalServer().then(
+    (server) => {
+      log(`Temporal server on PostgreSQL: ${server.server} (${server.source})`);
+      return { TEMPORAL_SERVER_PATH: server.server, TEMPORAL_SQL_TOOL_PATH: server.sqlTool, TEMPORAL_SCHEMA_DIR: server.schemaDir };
+    },
+    (err: Error) => {
+      log(`Temporal server on PostgreSQL unavailable, its suites will fail: ${err.message}`);
+      return { LIFELINE_TEMPORAL_SERVER_UNAVAILABLE: err.message };
+    },
+  );
+}
 
 const log = (line: string) => process.stderr.write(`[lifeline:test] ${line}\n`);
 
 async function main(): Promise<number> {
   const started = Date.now();
+  // Started first: on a fresh machine its build runs while everything else is set up and tested.
+  const temporalServer = temporalServerEnvironment();
   const testServer = await resolveTestServer();
   const cli = await resolveTemporalCli();
   log(`time-skipping test server: ${testServer.path ?? 'SDK download'} (${testServer.source})`);
@@ -80,8 +102,11 @@ async function main(): Promise<number> {
 
   try {
     const args = process.argv.slice(2);
-    const code = await runJest(args, {});
-    if (code !== 0 || args.length > 0) return code;
+    if (args.length > 0) return await runJest(args, await temporalServer);
+    const onDevServers = await runJest(['--testPathIgnorePatterns', ...ON_POSTGRES_TEMPORAL], {});
+    log('suites on the Temporal server on PostgreSQL');
+    const onPostgres = await runJest(ON_POSTGRES_TEMPORAL, await temporalServer);
+    if (onDevServers !== 0 || onPostgres !== 0) return onDevServers || onPostgres;
     log('policy suites again with TZ=Asia/Tokyo: results must not depend on the host time zone');
     return await runJest(['test/unit/policies'], { TZ: 'Asia/Tokyo', LIFELINE_EXPECT_TZ: 'Asia/Tokyo' });
   } finally {

@@ -52,6 +52,9 @@ async function devTemporal(dir: string): Promise<TemporalUnderTest> {
 }
 
 async function postgresTemporal(dir: string): Promise<TemporalUnderTest> {
+  // npm test could not find or build the server: fail with its reason rather than build it here.
+  const unavailable = process.env.LIFELINE_TEMPORAL_SERVER_UNAVAILABLE;
+  if (unavailable) throw new Error(`the Temporal server on PostgreSQL is unavailable: ${unavailable}`);
   const handle = await startPostgresTemporal({ dataDir: path.join(dir, 'temporal') });
   return {
     address: handle.address,
