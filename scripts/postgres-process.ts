@@ -47,6 +47,15 @@ function alive(pid: number | undefined): boolean {
   }
 }
 
+/** A signal to one PID; a process that exited meanwhile (ESRCH) is not an error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 async function waitGone(pid: number | undefined, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (alive(pid) && Date.now() < deadline) await sleep(100);
@@ -64,9 +73,9 @@ async function stopRunner(runner: ChildProcess, postmaster: number | undefined):
     if (runner.exitCode === null && runner.signalCode === null) runner.kill('SIGKILL');
   }
   if (!alive(postmaster)) return;
-  process.kill(postmaster!, 'SIGTERM');
+  signal(postmaster!, 'SIGTERM');
   if (await waitGone(postmaster, 15_000)) return;
-  process.kill(postmaster!, 'SIGKILL');
+  signal(postmaster!, 'SIGKILL');
   await waitGone(postmaster, 5_000);
 }
 

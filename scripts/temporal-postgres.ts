@@ -324,15 +324,24 @@ function spawnLogged(binary: string, args: string[], logFile: string): ChildProc
   }
 }
 
+/** A signal to one PID; a process that exited meanwhile (ESRCH) is not an error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 /** SIGTERM by PID, SIGKILL after `graceMs`; resolves once the process has exited. */
 export async function stopChild(child: ChildProcess | undefined, graceMs = STOP_GRACE_MS): Promise<'SIGTERM' | 'SIGKILL' | undefined> {
   if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let how: 'SIGTERM' | 'SIGKILL' = 'SIGTERM';
-  process.kill(child.pid, 'SIGTERM');
+  signal(child.pid, 'SIGTERM');
   const timer = setTimeout(() => {
     how = 'SIGKILL';
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) signal(child.pid!, 'SIGKILL');
   }, graceMs);
   await exited;
   clearTimeout(timer);
