@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { config, publicBaseUrl, type Config } from '../common/config';
 import { allow, ApiKeyStore, authenticate } from './auth';
 import { inputGuard } from './input-guard';
+import { taskQueueBacklog } from './task-queue-backlog';
 import { createMetrics } from './metrics';
 import { methodNotAllowed } from './method-not-allowed';
 import { unresolvedWriteFailures } from './read-models/write-failures';
@@ -143,7 +144,10 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
-  const metrics = createMetrics({ unresolvedWriteFailures: () => unresolvedWriteFailures(pool) });
+  const metrics = createMetrics({
+    unresolvedWriteFailures: () => unresolvedWriteFailures(pool),
+    taskQueueBacklog: () => taskQueueBacklog(client, taskQueue),
+  });
   const keys = new ApiKeyStore(pool);
   const openApiDocument = buildOpenApiDocument(version);
   const policySchemaDocument = policyJsonSchema();

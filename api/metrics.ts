@@ -1,9 +1,45 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Backlog } from './task-queue-backlog';
 
 export interface MetricSources {
   /** Writes the database refused for good and nobody resolved yet: on-call alerts when it is above 0. */
   unresolvedWriteFailures?: () => Promise<number>;
+  /** The task queue's backlog per task type (api/task-queue-backlog.ts). */
+  taskQueueBacklog?: () => Promise<Backlog[]>;
+}
+
+/** Two gauges from one describe per scrape: the backlog's size and the age of its oldest task. */
+function backlogGauges(registry: Registry, backlog: () => Promise<Backlog[]>): void {
+  let last: Promise<Backlog[] | undefined> | undefined;
+  const read = () => {
+    // Both gauges of a scrape share one answer; the next scrape asks again.
+    last ??= backlog()
+      .catch(() => undefined)
+      .finally(() => setTimeout(() => (last = undefined), 0));
+    return last;
+  };
+  const gauge = (name: string, help: string, value: (b: Backlog) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['type'] as const,
+      registers: [registry],
+      async collect() {
+        const figures = await read();
+        // Temporal unreachable: the figure is unknown, and says so.
+        for (const type of ['workflow', 'activity'] as const) {
+          const b = figures?.find((f) => f.type === type);
+          this.set({ type }, b ? value(b) : NaN);
+        }
+      },
+    });
+  gauge(
+    'lifeline_task_queue_backlog',
+    "Tasks on Lifeline's task queue no worker has taken yet, by type (workflow, activity)",
+    (b) => b.tasks,
+  );
+  gauge('lifeline_task_queue_backlog_age_seconds', 'Age of the oldest task no worker has taken yet, by type', (b) => b.oldestSeconds);
 }
 
 /** Prometheus metrics of one app instance (its own registry, so tests can build several apps). */
@@ -22,6 +58,7 @@ export function createMetrics(sources: MetricSources = {}) {
       },
     });
   }
+  if (sources.taskQueueBacklog) backlogGauges(registry, sources.taskQueueBacklog);
   const requests = new Counter({
     name: 'lifeline_http_requests_total',
     help: 'HTTP requests served, by method, route and status',
