@@ -20,7 +20,11 @@ import { resolveSchemathesis } from './schemathesis';
 import { resolveTemporalCli, resolveTemporalServer, resolveTestServer } from './temporal-binaries';
 
 /** The suites that run on the Temporal server on PostgreSQL: a full run takes them last, once it is built. */
-const ON_POSTGRES_TEMPORAL = ['test/faults/postgres-temporal.test.ts', 'test/infra/temporal-postgres.test.ts'];
+const ON_POSTGRES_TEMPORAL = [
+  'test/faults/postgres-temporal.test.ts',
+  'test/infra/temporal-postgres.test.ts',
+  'test/e2e/dev-postgres.test.ts',
+];
 
 /** The server's paths for the suites that need it, or the reason it cannot be had (they fail with it). */
 function temporalServerEnvironment(): Promise<Record<string, string>> {
