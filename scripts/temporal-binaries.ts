@@ -358,7 +358,7 @@ async function buildTemporalServer(env: NodeJS.ProcessEnv, log: ProgressLog): Pr
   const started = Date.now();
   const version = `v${TEMPORAL_SERVER_VERSION}`;
   log(
-    `building Temporal server ${version} and its SQL tool with go install ${SERVER_MODULE}/cmd/server ${SERVER_MODULE}/cmd/tools/sql (about 10 minutes on 2 cores, once)...`,
+    `building Temporal server ${version} and its SQL tool with go install ${SERVER_MODULE}/cmd/server ${SERVER_MODULE}/cmd/tools/sql (5 to 10 minutes on 2 cores, once)...`,
   );
   try {
     await goInstall([`${SERVER_MODULE}/cmd/server@${version}`, `${SERVER_MODULE}/cmd/tools/sql@${version}`], buildDir, env);

@@ -102,7 +102,7 @@ describe('Lifeline on the Temporal server backed by PostgreSQL', () => {
     const started = Date.now();
     ll = await startLifeline({ temporal: 'postgres', temporalDataDir: dataDir, temporalLog: say });
     say(`Temporal on PostgreSQL and Lifeline started in ${Date.now() - started} ms`);
-    // On a fresh machine this builds the server first (go install, about 10 minutes on 2 cores).
+    // On a fresh machine this builds the server first (go install, 5 to 10 minutes on 2 cores).
   }, 20 * 60_000);
 
   afterAll(async () => {
