@@ -1,5 +1,6 @@
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
+import type { Client } from '@temporalio/client';
 import helmet from 'helmet';
 import { config, publicBaseUrl, type Config } from '../common/config';
 import { allow, ApiKeyStore, authenticate } from './auth';
@@ -32,12 +33,32 @@ export interface HttpSettings {
   /** Express's `trust proxy`: false (the socket's peer is the client), a hop count, or the proxies. */
   trustProxy: false | number | string[];
   rateLimits: RateLimitSettings;
+  /** The most a request waits on Temporal in all, then 503 (TEMPORAL_REQUEST_TIMEOUT_MS; default 15 s). */
+  temporalRequestTimeoutMs?: number;
+}
+
+/**
+ * Every Temporal call a request makes shares one deadline: with Temporal down the client's retries
+ * would otherwise hold the request about 20 s and end in a 500; now it ends in a 503 at the bound.
+ */
+function temporalDeadline(client: Client, ms: number): RequestHandler {
+  return (_req, res, next) => {
+    void client.withDeadline(
+      Date.now() + ms,
+      () =>
+        new Promise<void>((resolve) => {
+          res.once('close', resolve);
+          next();
+        }),
+    );
+  };
 }
 
 export function httpSettings(cfg: Config): HttpSettings {
   return {
     publicBaseUrl: publicBaseUrl(cfg),
     trustProxy: cfg.TRUST_PROXY,
+    temporalRequestTimeoutMs: cfg.TEMPORAL_REQUEST_TIMEOUT_MS,
     rateLimits: {
       windowSeconds: cfg.RATE_LIMIT_WINDOW_SECONDS,
       perAddress: cfg.RATE_LIMIT_PER_ADDRESS,
@@ -157,6 +178,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   app.use(metrics.middleware);
   app.use(securityHeaders(http.publicBaseUrl));
   app.use(limits.perAddress);
+  app.use(temporalDeadline(client, http.temporalRequestTimeoutMs ?? 15_000));
   app.use(inputGuard()); // paths, queries and bodies PostgreSQL cannot store, before any route (api/input-guard.ts)
 
   app.get('/healthz', (_req, res) => {

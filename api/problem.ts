@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../common/db';
+import { isTemporalUnavailable } from '../common/temporal';
 import type { Logger } from '../common/logger';
 
 /** One invalid field of a request: a JSON pointer into the request part, and what is wrong there. */
@@ -109,13 +110,19 @@ export function databaseUnavailable(err: unknown): HttpProblem | undefined {
   return problems.unavailable('The database is unavailable or did not answer in time; retry later.');
 }
 
+/** The problem an error becomes when Temporal is unreachable or did not answer within the request's bound. */
+export function temporalUnavailable(err: unknown): HttpProblem | undefined {
+  if (err instanceof HttpProblem || !isTemporalUnavailable(err)) return undefined;
+  return problems.unavailable('Temporal is unavailable or did not answer in time; retry later (a command with the same Idempotency-Key).');
+}
+
 /** Last middleware: everything becomes problem+json, never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     let problem: HttpProblem;
     const e = err as { type?: string; status?: number; message?: string };
-    const unavailable = databaseUnavailable(err);
+    const unavailable = databaseUnavailable(err) ?? temporalUnavailable(err);
     if (err instanceof HttpProblem) {
       problem = err;
     } else if (err instanceof z.ZodError) {
@@ -132,7 +139,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       problem = unavailable;
       logger.warn(
         { error: e?.message, code: (err as { code?: unknown }).code, method: req.method, url: req.originalUrl },
-        'database unavailable',
+        unavailable.detail?.startsWith('Temporal') ? 'temporal unavailable' : 'database unavailable',
       );
       res.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     } else {

@@ -114,6 +114,8 @@ export const configSchema = z
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
     TEMPORAL_TLS_SERVER_NAME: optionalString,
     TEMPORAL_UI_URL: z.url({ message: 'expected a URL' }).default('http://127.0.0.1:8233'),
+    /** The most an API request waits on Temporal in all (above the 10 s opening wait); then 503. */
+    TEMPORAL_REQUEST_TIMEOUT_MS: millis(11_000, 600_000).default(15_000),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')

@@ -36,6 +36,22 @@ export function connectWorker(cfg: Config): Promise<NativeConnection> {
   return NativeConnection.connect(temporalConnectionOptions(cfg));
 }
 
+/** gRPC status codes that mean Temporal did not answer: UNAVAILABLE (14) and DEADLINE_EXCEEDED (4). */
+const UNANSWERED = new Set([4, 14]);
+
+/**
+ * Whether an error means the Temporal server is unreachable or did not answer within the request's
+ * deadline (the client wraps the gRPC error in a ServiceError; look along the causes).
+ */
+export function isTemporalUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, metadata } = e as { code?: unknown; metadata?: unknown };
+    if (typeof code === 'number' && UNANSWERED.has(code) && metadata !== undefined) return true;
+    if ((e as Error).name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
+  }
+  return false;
+}
+
 /**
  * Registers Lifeline's search attributes in a namespace; those already there are left alone.
  * Works on the dev server, the test server and self-hosted clusters; on Temporal Cloud they

@@ -225,6 +225,7 @@ export class FaultStack {
       RATE_LIMIT_PER_ADDRESS: '0',
       RATE_LIMIT_PER_KEY: '0',
       RATE_LIMIT_AUTH_FAILURES: '0',
+      TEMPORAL_REQUEST_TIMEOUT_MS: '11000',
       ...extra,
     };
   }

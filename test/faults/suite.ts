@@ -76,7 +76,18 @@ export function describeFaults(kind: TemporalKind): void {
       expect((await stack.call('POST', `/v1/products/drill-${kind}/versions`, { major: '6', ga })).status).toBe(201);
       const ticketIds = await stack.openTickets(8, `temporal-restart-${kind}`);
       await stack.temporal.stop();
-      await sleep(5_000);
+      const downUntil = Date.now() + 20_000;
+      // Meanwhile the API answers 503 problem+json with Retry-After at its bound (11 s here), not a 500.
+      const started = Date.now();
+      const read = await stack.call('GET', `/v1/tickets/${ticketIds[0]}`);
+      expect([read.status, read.headers.get('content-type'), read.headers.get('retry-after')]).toEqual([
+        503,
+        'application/problem+json; charset=utf-8',
+        '5',
+      ]);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect((await stack.call('GET', '/readyz')).status).toBe(503);
+      await sleep(Math.max(0, downUntil - Date.now()));
       await stack.temporal.start();
       // The lifecycle answers and takes a command after the restart.
       const minor = await stack.call('POST', `/v1/products/drill-${kind}/versions/6/minor-releases`, {
