@@ -6,6 +6,7 @@ import type { Principal } from '../auth';
 import { problems } from '../problem';
 import { ticketSnapshot } from '../read-models/tickets';
 import type { RouteDeps } from './deps';
+import { OpenedTickets } from './opened-tickets';
 
 /** A ticket's live state as the routes answer it: from its workflow, each running target's remaining time brought to now. */
 export type LiveTickets = ReturnType<typeof liveTickets>;
@@ -15,6 +16,8 @@ export function liveTickets({ client, pool, logger }: RouteDeps) {
   return {
     /** The rules store the ticket routes share (its merged policies are cached). */
     rules,
+    /** New tickets' openings, as the read model records them. */
+    opened: new OpenedTickets(pool),
     async read(ticketId: string): Promise<TicketState> {
       try {
         return await client.workflow.getHandle(ticketWorkflowId(ticketId)).query(getTicketQuery);

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { ticketTargets } from '../../common/rules';
 import type { EffectiveRules } from '../../common/rules';
 import { policyById, PolicyError, PolicyInputError, targetKinds, type Policy } from '../../policies/index';
-import { getTicketQuery, TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../workflows/ticket/contract';
+import { TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../../workflows/ticket/contract';
 import { actorOf, assertCustomerScope, type Principal } from '../auth';
 import { problems } from '../problem';
 import { agreementsOfCustomer } from '../read-models/agreements';
@@ -14,7 +14,7 @@ import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '
 import { parse } from '../validate';
 import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
-import { queryRegistered, registrationWait } from './registered';
+import { registrationWait } from './registered';
 import type { LiveTickets } from './tickets-live';
 
 /**
@@ -232,22 +232,18 @@ async function startTicket(
   }
 }
 
-/** Opened: its deadlines are computed (rules recorded) or it was rejected at opening. */
-const isOpened = (t: TicketState) => t.rulesVersion !== '' || t.status === 'rejected';
-
 /** How long an opening waits for the worker to open the ticket before answering 202 (the workers are behind). */
 export const openingWait = registrationWait;
 
 /**
- * The ticket's live state once opened. Like a new lifecycle's, a new ticket's first query may answer
- * its initial state (no targets yet), so it is asked again until opened, within the opening wait;
- * undefined when the workers have not opened it by then (the ticket is durable: it opens when they do).
+ * The ticket's state once opened, from the read model (api/routes/opened-tickets.ts), within the
+ * opening wait; undefined when the workers have not opened it by then (the ticket is durable: it
+ * opens when they do).
  */
 async function openedState(deps: RouteDeps, live: LiveTickets, principal: Principal, ticketId: string): Promise<unknown> {
-  const handle = deps.client.workflow.getHandle(ticketWorkflowId(ticketId));
-  const opening = await queryRegistered(deps.client, () => handle.query(getTicketQuery), isOpened, openingWait);
-  if (opening.registered) return forPrincipal.ticket(principal, await live.withRemaining(opening.state));
-  deps.logger.warn({ err: (opening.lastError as Error | undefined)?.message, ticketId }, 'ticket started, not yet opened by a worker');
+  const state = await live.opened.wait(ticketId, openingWait.totalMs);
+  if (state) return forPrincipal.ticket(principal, await live.withRemaining(state));
+  deps.logger.warn({ ticketId }, 'ticket started, not yet opened by a worker');
   return undefined;
 }
 
