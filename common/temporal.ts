@@ -27,8 +27,14 @@ export function temporalConnectionOptions(cfg: Config): { address: string; tls?:
   return { address: cfg.TEMPORAL_ADDRESS, tls, apiKey: cfg.TEMPORAL_API_KEY };
 }
 
+/**
+ * The API's gRPC channel reconnects within 5 s of Temporal coming back: grpc-js's default backoff
+ * grows to minutes, and every request meanwhile answers 503 (the fault suite restarts the server).
+ */
+export const CLIENT_CHANNEL_ARGS = { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 5_000 };
+
 export async function connectClient(cfg: Config): Promise<Client> {
-  const connection = await Connection.connect(temporalConnectionOptions(cfg));
+  const connection = await Connection.connect({ ...temporalConnectionOptions(cfg), channelArgs: CLIENT_CHANNEL_ARGS });
   return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
 }
 

@@ -19,7 +19,7 @@ import { createApp, httpSettings } from '../api/app';
 import { configOrExit, DEV_ADMIN_API_KEY } from '../common/config';
 import { createPool, type Pool } from '../common/db';
 import { createLogger } from '../common/logger';
-import { ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
+import { CLIENT_CHANNEL_ARGS, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { workerFromConfig } from '../worker/worker';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
@@ -99,7 +99,7 @@ async function startTemporal(
       mode === 'postgres' ? await startPostgresMode(cfg, dataDir, stops, pids) : await startDevMode(cfg, dataDir, stops, pids));
   }
   const connectionOptions = { ...temporalConnectionOptions(cfg), address };
-  const connection = await Connection.connect(connectionOptions);
+  const connection = await Connection.connect({ ...connectionOptions, channelArgs: CLIENT_CHANNEL_ARGS });
   stops.push(() => connection.close());
   await ensureSearchAttributes(connection, cfg.TEMPORAL_NAMESPACE, logger);
   return { uiUrl, connectionOptions, client: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }) };

@@ -19,6 +19,16 @@ async function until(what: string, ready: () => boolean | Promise<boolean>, ms =
   }
 }
 
+/** A request retried on 503 after its Retry-After, bounded: what a well-behaved client does while a dependency comes back. */
+async function untilAnswered(request: () => Promise<{ status: number; headers: Headers; body: any }>, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const answer = await request();
+    if (answer.status !== 503 || Date.now() > deadline) return answer;
+    await sleep(Number(answer.headers.get('retry-after') ?? 1) * 1000);
+  }
+}
+
 export function describeFaults(kind: TemporalKind): void {
   describe(`faults on the ${kind === 'dev' ? 'Temporal dev server' : 'Temporal server on PostgreSQL'}`, () => {
     let stack: FaultStack;
@@ -89,12 +99,11 @@ export function describeFaults(kind: TemporalKind): void {
       expect((await stack.call('GET', '/readyz')).status).toBe(503);
       await sleep(Math.max(0, downUntil - Date.now()));
       await stack.temporal.start();
-      // The lifecycle answers and takes a command after the restart.
-      const minor = await stack.call('POST', `/v1/products/drill-${kind}/versions/6/minor-releases`, {
-        version: '6.1',
-        kind: 'stable',
-        releasedOn: ga,
-      });
+      // The lifecycle answers and takes a command after the restart, once the API has reconnected
+      // (503 with Retry-After until then: the client waits and asks again, as a client should).
+      const minor = await untilAnswered(() =>
+        stack.call('POST', `/v1/products/drill-${kind}/versions/6/minor-releases`, { version: '6.1', kind: 'stable', releasedOn: ga }),
+      );
       expect([minor.status, minor.body.minors?.at(-1)?.version]).toEqual([200, '6.1']);
       await untilSettled(stack, ticketIds, true);
       await expectNothingLostOrDuplicated(stack, ticketIds, true);
