@@ -14,6 +14,13 @@ export const isOpened = (t: TicketState) => t.rulesVersion !== '' || t.status ==
 
 export const OPENED_POLL_MS = 50;
 
+/**
+ * More openings than this waiting in one API process means the workers are behind: a new one is
+ * answered 202 at once rather than after the whole opening wait (a burst gets its answers in the
+ * time of a workflow start, and the tickets open as the workers reach them).
+ */
+export const OPENINGS_BEHIND = 32;
+
 type Waiter = (state: TicketState | undefined) => void;
 
 export class OpenedTickets {
@@ -25,6 +32,11 @@ export class OpenedTickets {
     private readonly pool: Pool,
     private readonly pollMs = OPENED_POLL_MS,
   ) {}
+
+  /** How many tickets openings are waiting for now. */
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
 
   /** The ticket's state once its opening is persisted, or undefined when that takes longer than `ms`. */
   wait(ticketId: string, ms: number): Promise<TicketState | undefined> {

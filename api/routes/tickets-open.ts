@@ -14,6 +14,7 @@ import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '
 import { parse } from '../validate';
 import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
+import { OPENINGS_BEHIND } from './opened-tickets';
 import { registrationWait } from './registered';
 import type { LiveTickets } from './tickets-live';
 
@@ -237,13 +238,14 @@ export const openingWait = registrationWait;
 
 /**
  * The ticket's state once opened, from the read model (api/routes/opened-tickets.ts), within the
- * opening wait; undefined when the workers have not opened it by then (the ticket is durable: it
- * opens when they do).
+ * opening wait (none when the workers are already behind); undefined when the workers have not
+ * opened it by then (the ticket is durable: it opens when they do).
  */
 async function openedState(deps: RouteDeps, live: LiveTickets, principal: Principal, ticketId: string): Promise<unknown> {
-  const state = await live.opened.wait(ticketId, openingWait.totalMs);
+  const behind = live.opened.waitingCount >= OPENINGS_BEHIND;
+  const state = await live.opened.wait(ticketId, behind ? 0 : openingWait.totalMs);
   if (state) return forPrincipal.ticket(principal, await live.withRemaining(state));
-  deps.logger.warn({ ticketId }, 'ticket started, not yet opened by a worker');
+  deps.logger[behind ? 'info' : 'warn']({ ticketId, behind }, 'ticket started, not yet opened by a worker');
   return undefined;
 }
 

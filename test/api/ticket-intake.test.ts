@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createActivities } from '../../activities';
 import { createApp, type HttpSettings } from '../../api/app';
+import { OPENINGS_BEHIND } from '../../api/routes/opened-tickets';
 import { rateLimitsOff } from '../../api/rate-limits';
 import { createLogger } from '../../common/logger';
 import { createLifelineWorker } from '../../worker/worker';
@@ -74,5 +75,24 @@ describe('ticket intake while the workers are behind', () => {
       worker.shutdown();
       await running;
     }
+  });
+
+  it('answers 202 at once when the workers are already behind (many openings waiting), before those waiting', async () => {
+    const body = { customerId: 'acme', policyId: 'isode', plan: 'gold', severity: 'p3', title: 'Burst', description: 'One of many.' };
+    const finished: string[] = [];
+    const open = (key: string) =>
+      call(url, 'POST', '/v1/tickets', { key: ll.adminKey, body, headers: { 'idempotency-key': key } }).then((r) => {
+        finished.push(key);
+        return r;
+      });
+    // A queue no worker polls: these wait the whole opening wait.
+    const waiting = Array.from({ length: OPENINGS_BEHIND }, (_, i) => open(`burst-${i}`));
+    await new Promise((r) => setTimeout(r, 3_000));
+    const late = await open('burst-late');
+    expect(late.status).toBe(202);
+    expect(late.headers.get('location')).toBe(`/v1/tickets/${late.body.ticketId}`);
+    // It was answered before any of those already waiting.
+    expect(finished[0]).toBe('burst-late');
+    expect((await Promise.all(waiting)).map((r) => r.status)).toEqual(Array(OPENINGS_BEHIND).fill(202));
   });
 });
