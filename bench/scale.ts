@@ -18,7 +18,9 @@
  *   npm run bench:scale                          (N = 100,000; writes its section of bench/RESULTS.md)
  *   BENCH_SCALE_N=2000 npm run bench:scale       (quick: prints; N below 10,000 is not written)
  *   BENCH_SCALE_STEP (checkpoint spacing, default min(10,000, N/4)), BENCH_SCALE_LAG_N (1,000),
- *   BENCH_SCALE_WRITE=0|1 (override whether the section is written)
+ *   BENCH_SCALE_WRITE=0|1 (override whether the section is written),
+ *   BENCH_SCALE_OPEN_BUDGET_S (stop opening at the first checkpoint after this many seconds; the
+ *   report then names the number reached and the number asked for)
  *
  * The Lifeline worker runs in a child process (`node --import tsx worker/main.ts`, as the fault
  * suite runs it), so its RSS is its own. Everything binds 127.0.0.1, every wait is bounded by count
@@ -56,6 +58,7 @@ const N = envInt('BENCH_SCALE_N', DEFAULT_N);
 const STEP = envInt('BENCH_SCALE_STEP', Math.min(10_000, Math.max(100, Math.floor(N / 4))));
 const LAG = { n: envInt('BENCH_SCALE_LAG_N', 1000), spreadS: 40, budgetS: 60 };
 const WRITE = process.env.BENCH_SCALE_WRITE ? process.env.BENCH_SCALE_WRITE === '1' : N >= 10_000;
+const OPEN_BUDGET_S = envInt('BENCH_SCALE_OPEN_BUDGET_S', 0);
 const IN_FLIGHT = 50;
 const WARM = 20;
 /** Bounds: every wait ends by count or by one of these. */
@@ -391,6 +394,8 @@ interface OpenResult {
   issuingS: number;
   totalS: number;
   firstError?: string;
+  /** Set when the opening budget ran out before N: the checkpoint it stopped at. */
+  stoppedAt?: number;
 }
 
 async function openIdle(ctx: Ctx, checkpoints: number[]): Promise<OpenResult> {
@@ -442,7 +447,13 @@ async function openIdle(ctx: Ctx, checkpoints: number[]): Promise<OpenResult> {
   await delay(2000);
   samples.push(await sample(ctx, `${WARM} warm-up tickets`, opened, started, t0));
   const tOpen = performance.now();
+  let stoppedAt: number | undefined;
   for (const target of checkpoints) {
+    if (OPEN_BUDGET_S > 0 && (performance.now() - tOpen) / 1000 > OPEN_BUDGET_S) {
+      stoppedAt = samples.at(-1)!.opened;
+      log(`the opening budget (${OPEN_BUDGET_S} s) ran out: stopping at ${fmtN(stoppedAt)} of ${fmtN(N)}`);
+      break;
+    }
     const s0 = performance.now();
     await startUpTo(target);
     issuingMs += performance.now() - s0;
@@ -466,6 +477,7 @@ async function openIdle(ctx: Ctx, checkpoints: number[]): Promise<OpenResult> {
     issuingS: issuingMs / 1000,
     totalS: (performance.now() - tOpen) / 1000,
     firstError,
+    stoppedAt,
   };
 }
 
@@ -680,14 +692,15 @@ function reportSection(open: OpenResult, lag: LagResult, meta: Meta): string {
     per1000((pick(to) ?? NaN) - (pick(from) ?? NaN), to.opened - from.opened, unit);
   const lagRow = (label: string, x: Stats) =>
     `| ${label} | ${x.n} | ${fmtMs(x.p50)} | ${fmtMs(x.p90)} | ${fmtMs(x.p99)} | ${fmtMs(x.max)} | ${fmtMs(x.mean)} |`;
-  const capped = N > meta.maxCached;
+  const reached = open.opened;
+  const capped = reached > meta.maxCached;
   return [
-    `## bench/scale — open work on the Temporal server on PostgreSQL: ${fmtN(N)} idle tickets, one worker`,
+    `## bench/scale — open work on the Temporal server on PostgreSQL: ${fmtN(reached)} idle tickets, one worker`,
     '',
     `Command: \`${meta.command}\` · ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpu[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'cpu'} × ${cpu.length} · ` +
       `Temporal server ${TEMPORAL_SERVER_VERSION} on its own ${meta.postgres} (embedded, 4 history shards) · Lifeline's ${meta.postgres} (embedded, in a process) · TZ=UTC · ${meta.git} · whole run ${(meta.seconds / 60).toFixed(1)} min · ${meta.load}`,
     '',
-    `**N = ${fmtN(N)}**${N < DEFAULT_N ? ` (the issue asks for ${fmtN(DEFAULT_N)}; this run is smaller)` : ''} idle tickets (Isode Bronze P4 questions by email, no contact: first response working days away, so each waits on a pending timer) started with \`client.workflow.start\` as \`POST /v1/tickets\` starts them, at most ${IN_FLIGHT} calls in flight, paused at each checkpoint until the tickets' rows (Lifeline's \`tickets\` table) reached it, then 2 s, then sampled. ` +
+    `**N = ${fmtN(reached)}**${open.stoppedAt !== undefined ? ` (${fmtN(N)} asked; the opening phase stopped at its checkpoint after its budget of ${OPEN_BUDGET_S} s)` : ''}${reached < DEFAULT_N ? ` (the issue asks for ${fmtN(DEFAULT_N)}; this run is smaller)` : ''} idle tickets (Isode Bronze P4 questions by email, no contact: first response working days away, so each waits on a pending timer) started with \`client.workflow.start\` as \`POST /v1/tickets\` starts them, at most ${IN_FLIGHT} calls in flight, paused at each checkpoint until the tickets' rows (Lifeline's \`tickets\` table) reached it, then 2 s, then sampled. ` +
       'Worker: `node --import tsx worker/main.ts` in a child process (NODE_ENV=test, LOG_LEVEL=warn, the SDK defaults), so its RSS (`/proc/<pid>/status` VmRSS: its main thread, the workflow thread holding the sandboxes, and the Rust core) is its own; not collected before sampling (read it as a trend). ' +
       "Temporal server: the one Go process's VmRSS. PostgreSQL (each instance): the postmaster and every process whose parent it is; shown as the sum of Pss (`/proc/<pid>/smaps_rollup`: each shared page, i.e. the shared buffers, split among the processes mapping it, so the sum counts it once), then in brackets the sum of VmRSS (which counts the shared buffers once per process that touched them, an overcount) and the number of processes. Database sizes: `pg_database_size`. " +
       `The worker's workflow cache: the SDK's default \`maxCachedWorkflows\` for this node's heap limit (${meta.heapMiB.toFixed(0)} MiB) is **${fmtN(meta.maxCached)}** (SDK 1.24's formula, max(10, ⌊(heap MiB − 200) × 600 / 1024⌋), applied to the child's \`heap_size_limit\`)${capped ? `; N exceeds it, so past ${fmtN(meta.maxCached)} tickets the worker evicts the least recently used workflow for each new one (an evicted ticket is replayed from its history when its timer fires or it is next asked)` : ''}.`,
@@ -836,6 +849,7 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
     N !== DEFAULT_N ? `BENCH_SCALE_N=${N}` : '',
     process.env.BENCH_SCALE_STEP ? `BENCH_SCALE_STEP=${STEP}` : '',
     process.env.BENCH_SCALE_LAG_N ? `BENCH_SCALE_LAG_N=${LAG.n}` : '',
+    OPEN_BUDGET_S > 0 ? `BENCH_SCALE_OPEN_BUDGET_S=${OPEN_BUDGET_S}` : '',
   ]
     .filter(Boolean)
     .join(' ');
