@@ -62,7 +62,7 @@ const OPEN_BUDGET_S = envInt('BENCH_SCALE_OPEN_BUDGET_S', 0);
 const IN_FLIGHT = 50;
 const WARM = 20;
 /** Bounds: every wait ends by count or by one of these. */
-const OPEN_WAIT_MS = 300_000;
+const OPEN_WAIT_MS = Math.max(300_000, STEP * 60);
 const SETTLE_LIMIT_MS = 180_000;
 const RUN_LIMIT_MS = 25 * 60_000 + N * 60;
 const HISTORY_READERS = 8;
