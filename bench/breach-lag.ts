@@ -146,6 +146,22 @@ function summaryOf(e: HistoryEvent): string | undefined {
   }
 }
 
+/** A local activity marker's own record of when the worker scheduled it (its `data` payload). */
+function markerScheduledAt(e: HistoryEvent): number | undefined {
+  const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  const meta = JSON.parse(Buffer.from(data).toString('utf8')) as { original_schedule_time?: { seconds: number; nanos: number } };
+  return meta.original_schedule_time ? meta.original_schedule_time.seconds * 1000 + meta.original_schedule_time.nanos / 1e6 : undefined;
+}
+
+/** After a timer fired: when a worker took the next workflow task, and when that task scheduled its first local activity. */
+function afterFire(events: HistoryEvent[], firedIndex: number): { taskStartedAt?: number; activityScheduledAt?: number } {
+  const later = events.slice(firedIndex + 1);
+  const task = later.find((x) => x.workflowTaskStartedEventAttributes);
+  const marker = later.find((x) => x.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  return { taskStartedAt: task ? tsToMs(task.eventTime) : undefined, activityScheduledAt: marker ? markerScheduledAt(marker) : undefined };
+}
+
 /** The first fired timer whose summary matches: when it was asked to fire (start + duration) and when it fired. */
 function firedTimer(events: HistoryEvent[], match: (summary: string | undefined) => boolean) {
   for (const e of events) {
@@ -154,7 +170,11 @@ function firedTimer(events: HistoryEvent[], match: (summary: string | undefined)
     const started = events.find((x) => Number(x.eventId) === Number(fired.startedEventId));
     if (!started?.timerStartedEventAttributes || !match(summaryOf(started))) continue;
     const startedAt = tsToMs(started.eventTime);
-    return { scheduledAt: startedAt + tsToMs(started.timerStartedEventAttributes.startToFireTimeout), firedAt: tsToMs(e.eventTime) };
+    return {
+      scheduledAt: startedAt + tsToMs(started.timerStartedEventAttributes.startToFireTimeout),
+      firedAt: tsToMs(e.eventTime),
+      ...afterFire(events, events.indexOf(e)),
+    };
   }
   return undefined;
 }
@@ -170,6 +190,9 @@ interface SeriesResult {
   ticketArm: Stats;
   ticketServer: Stats;
   ticketWorker: Stats;
+  ticketDispatch: Stats;
+  ticketActivation: Stats;
+  ticketActivity: Stats;
   persisted: number;
   baseline: Stats;
   baselineArm: Stats;
@@ -305,6 +328,11 @@ async function series(
     ticketArm: stats(tp.map((p) => p.t.scheduledAt - Date.parse(p.row.due_at))),
     ticketServer: stats(tp.map((p) => p.t.firedAt - p.t.scheduledAt)),
     ticketWorker: stats(tp.map((p) => p.row.recorded_at.getTime() - p.t.firedAt)),
+    ticketDispatch: stats(tp.filter((p) => p.t.taskStartedAt).map((p) => p.t.taskStartedAt! - p.t.firedAt)),
+    ticketActivation: stats(
+      tp.filter((p) => p.t.taskStartedAt && p.t.activityScheduledAt).map((p) => p.t.activityScheduledAt! - p.t.taskStartedAt!),
+    ),
+    ticketActivity: stats(tp.filter((p) => p.t.activityScheduledAt).map((p) => p.row.recorded_at.getTime() - p.t.activityScheduledAt!)),
     persisted: rows.length,
     baseline: stats(ran.map((r, i) => r - instants[i])),
     baselineArm: stats(bp.map((p) => p.t.scheduledAt - p.at)),
@@ -355,6 +383,9 @@ function reportSeries(s: SeriesResult, n: number): string[] {
     row('ticket: arming (timer start + its duration − dueAt)', s.ticketArm),
     row('ticket: server (TimerFired − the instant it was asked for)', s.ticketServer),
     row('ticket: worker (breached row − TimerFired)', s.ticketWorker),
+    row('… dispatch (TimerFired → a worker starts the task)', s.ticketDispatch),
+    row('… activation (task started → persistence activity scheduled)', s.ticketActivation),
+    row('… write (activity scheduled → its transaction began)', s.ticketActivity),
     row("**bare timer (baseline): instant → its row's recorded_at**", s.baseline),
     row('bare timer: arming', s.baselineArm),
     row('bare timer: server', s.baselineServer),
