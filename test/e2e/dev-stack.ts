@@ -55,6 +55,27 @@ function ctrlC(dev: Dev): Promise<number | null> {
   });
 }
 
+/** The search attributes are registered and set: the UI's filters (visibility queries) find the ticket. */
+async function expectFoundByItsSearchAttributes(temporalPort: number, ticketId: string): Promise<void> {
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  try {
+    const client = new Client({ connection });
+    let found: string[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      found = [];
+      for await (const wf of client.workflow.list({
+        query: `TicketStatus = 'open' AND CustomerId = 'acme' AND Product = 'VMmanager' AND PolicyId = 'ispsystem'`,
+      })) {
+        found.push(wf.workflowId);
+      }
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toEqual([`ticket-${ticketId}`]);
+  } finally {
+    await connection.close();
+  }
+}
+
 export function describeDev(temporal: 'dev' | 'postgres'): void {
   const args = temporal === 'postgres' ? ['--temporal=postgres'] : [];
   describe(`npm run dev ${args.join(' ')}`.trim(), () => {
@@ -119,24 +140,7 @@ export function describeDev(temporal: 'dev' | 'postgres'): void {
       expect(version.status).toBe(201);
       expect(version.body).toMatchObject({ phase: 'mainstream', milestones: { provisional: true } });
 
-      // The search attributes are registered and set: the UI's filters (visibility queries) find the ticket.
-      const connection = await Connection.connect({ address: `127.0.0.1:${env.DEV_TEMPORAL_PORT}` });
-      try {
-        const client = new Client({ connection });
-        let found: string[] = [];
-        for (let i = 0; i < 50 && found.length === 0; i++) {
-          found = [];
-          for await (const wf of client.workflow.list({
-            query: `TicketStatus = 'open' AND CustomerId = 'acme' AND Product = 'VMmanager' AND PolicyId = 'ispsystem'`,
-          })) {
-            found.push(wf.workflowId);
-          }
-          if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
-        }
-        expect(found).toEqual([`ticket-${ticketId}`]);
-      } finally {
-        await connection.close();
-      }
+      await expectFoundByItsSearchAttributes(Number(env.DEV_TEMPORAL_PORT), ticketId);
 
       const code = await ctrlC(dev);
       expect(dev.output().slice(-2000)).toContain('[lifeline] stopped');
