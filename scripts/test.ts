@@ -1,9 +1,9 @@
 /**
  * `npm test`: does all its own set-up on a fresh clone, then runs every jest suite.
  *   1. resolves (building on first run) the Temporal time-skipping test server and dev server, and
- *      the schemathesis CLI the fuzz test runs (scripts/schemathesis.ts); the Temporal server on
- *      PostgreSQL is resolved beside them and, on a fresh machine, built (go install, minutes)
- *      while the suites on the dev servers run;
+ *      the schemathesis CLI the fuzz test runs (scripts/schemathesis.ts); then the Temporal server
+ *      on PostgreSQL, which on a fresh machine is built (go install, minutes) while the suites on
+ *      the dev servers run;
  *   2. starts an embedded PostgreSQL in a temporary directory (or uses TEST_DATABASE_URL);
  *   3. runs jest serially with TZ=UTC, passing on any extra arguments; on a full run the suites on
  *      the Temporal server on PostgreSQL (ON_POSTGRES_TEMPORAL) run last, once it is built;
@@ -44,10 +44,11 @@ const log = (line: string) => process.stderr.write(`[lifeline:test] ${line}\n`);
 
 async function main(): Promise<number> {
   const started = Date.now();
-  // Started first: on a fresh machine its build runs while everything else is set up and tested.
-  const temporalServer = temporalServerEnvironment();
   const testServer = await resolveTestServer();
   const cli = await resolveTemporalCli();
+  // After the CLI: on a fresh machine two Go builds at once only share the same cores; this one is
+  // built while the dev-server suites run (their fault drills mostly wait on timers).
+  const temporalServer = temporalServerEnvironment();
   log(`time-skipping test server: ${testServer.path ?? 'SDK download'} (${testServer.source})`);
   log(`Temporal CLI (dev server): ${cli.path ?? 'SDK download'} (${cli.source})`);
   // Only the fuzz test needs it: when it cannot be had, that test fails with the reason and the others run.
