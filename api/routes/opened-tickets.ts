@@ -15,11 +15,12 @@ export const isOpened = (t: TicketState) => t.rulesVersion !== '' || t.status ==
 export const OPENED_POLL_MS = 50;
 
 /**
- * More openings than this waiting in one API process means the workers are behind: a new one is
- * answered 202 at once rather than after the whole opening wait (a burst gets its answers in the
- * time of a workflow start, and the tickets open as the workers reach them).
+ * This many openings waiting at once in one API process means the workers are behind: all of them
+ * are answered 202 now (durable, with their Location) and the wait starts afresh. Under a burst no
+ * answer waits longer than the time this many arrivals take (at 50 a second, 160 ms), and the
+ * tickets open as the workers reach them; at a pace the workers keep up with, few ever wait at once.
  */
-export const OPENINGS_BEHIND = 32;
+export const OPENINGS_BEHIND = 8;
 
 type Waiter = (state: TicketState | undefined) => void;
 
@@ -32,11 +33,6 @@ export class OpenedTickets {
     private readonly pool: Pool,
     private readonly pollMs = OPENED_POLL_MS,
   ) {}
-
-  /** How many tickets openings are waiting for now. */
-  get waitingCount(): number {
-    return this.waiting.size;
-  }
 
   /** The ticket's state once its opening is persisted, or undefined when that takes longer than `ms`. */
   wait(ticketId: string, ms: number): Promise<TicketState | undefined> {
@@ -51,8 +47,14 @@ export class OpenedTickets {
       const bound = setTimeout(() => done(undefined), ms);
       waiters.add(done);
       this.waiting.set(ticketId, waiters);
-      this.schedule();
+      if (this.waiting.size >= OPENINGS_BEHIND) this.release();
+      else this.schedule();
     });
+  }
+
+  /** The workers are behind: every waiting opening is answered now (202), none holds its request. */
+  private release(): void {
+    for (const waiters of [...this.waiting.values()]) for (const done of [...waiters]) done(undefined);
   }
 
   private schedule(): void {
@@ -66,6 +68,7 @@ export class OpenedTickets {
     this.polling = true;
     try {
       const ids = [...this.waiting.keys()];
+      if (ids.length === 0) return;
       const { rows } = await this.pool.query<{ ticket_id: string; snapshot: TicketState }>(
         'SELECT ticket_id, snapshot FROM tickets WHERE ticket_id = ANY($1::text[])',
         [ids],

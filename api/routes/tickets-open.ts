@@ -14,7 +14,6 @@ import { catalogIssues, OpenTicketRequestSchema, type OpenTicketRequest } from '
 import { parse } from '../validate';
 import { forPrincipal } from '../visibility';
 import type { RouteDeps } from './deps';
-import { OPENINGS_BEHIND } from './opened-tickets';
 import { registrationWait } from './registered';
 import type { LiveTickets } from './tickets-live';
 
@@ -238,14 +237,13 @@ export const openingWait = registrationWait;
 
 /**
  * The ticket's state once opened, from the read model (api/routes/opened-tickets.ts), within the
- * opening wait (none when the workers are already behind); undefined when the workers have not
+ * opening wait (cut short when the workers are behind); undefined when the workers have not
  * opened it by then (the ticket is durable: it opens when they do).
  */
 async function openedState(deps: RouteDeps, live: LiveTickets, principal: Principal, ticketId: string): Promise<unknown> {
-  const behind = live.opened.waitingCount >= OPENINGS_BEHIND;
-  const state = await live.opened.wait(ticketId, behind ? 0 : openingWait.totalMs);
+  const state = await live.opened.wait(ticketId, openingWait.totalMs);
   if (state) return forPrincipal.ticket(principal, await live.withRemaining(state));
-  deps.logger[behind ? 'info' : 'warn']({ ticketId, behind }, 'ticket started, not yet opened by a worker');
+  deps.logger.info({ ticketId }, 'ticket started, not yet opened by a worker: answered 202');
   return undefined;
 }
 
