@@ -243,17 +243,8 @@ async function setBudget(pool: Pool, budgetS: number): Promise<void> {
   );
 }
 
-async function series(
-  client: Client,
-  pool: Pool,
-  label: string,
-  count: number,
-  spreadS: number,
-  budgetS: number,
-  goalMs: number,
-): Promise<SeriesResult> {
-  const everyMs = (spreadS * 1000) / count;
-  // Baseline first: the same schedule, bare timers.
+/** The bare timers on the series' schedule: each one's instant, when its row was written, and its timer's history. */
+async function baselineSeries(client: Client, pool: Pool, label: string, count: number, everyMs: number, budgetS: number) {
   log(`${label}: ${count} bare timers ${everyMs.toFixed(0)} ms apart, ${budgetS} s after each start (baseline)`);
   const instants: number[] = [];
   const timers = await paced(count, everyMs, (i) => {
@@ -283,6 +274,21 @@ async function series(
   const writtenAt = new Map(written.map((r) => [r.workflow_id, r.recorded_at.getTime()]));
   const ran = baseIds.map((id) => writtenAt.get(id) ?? NaN);
   const baseParts = await eachLimited(timers, HISTORY_READERS, async (h) => firedTimer((await h.fetchHistory()).events ?? [], () => true));
+  return { instants, ran, baseParts };
+}
+
+async function series(
+  client: Client,
+  pool: Pool,
+  label: string,
+  count: number,
+  spreadS: number,
+  budgetS: number,
+  goalMs: number,
+): Promise<SeriesResult> {
+  const everyMs = (spreadS * 1000) / count;
+  // Baseline first: the same schedule, bare timers.
+  const { instants, ran, baseParts } = await baselineSeries(client, pool, label, count, everyMs, budgetS);
 
   log(`${label}: ${count} Xecuritas Sev-1 tickets ${everyMs.toFixed(0)} ms apart, first response PT${budgetS}S`);
   await setBudget(pool, budgetS);
