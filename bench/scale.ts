@@ -768,9 +768,8 @@ function writeSection(section: string): void {
 
 type Stops = Array<[string, () => Promise<unknown>]>;
 
-async function bench(stops: Stops, runStarted: number): Promise<void> {
-  const gitAtStart = gitDescription();
-  const loadAtStart = os.loadavg()[0];
+/** The Temporal server on PostgreSQL, Lifeline's PostgreSQL (migrated), a client and the worker process, polling. */
+async function startStack(stops: Stops) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lifeline-bench-scale-'));
   await chmod(dir, 0o755); // as root, PostgreSQL runs as `postgres`, which must reach its data directory
   stops.push(['temporary directory', () => rm(dir, { recursive: true, force: true })]);
@@ -821,6 +820,13 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
   ]);
   await waitForPoller(client, worker, 180_000);
   log(`worker polling (pid ${worker.pid}); server pid ${temporalHandle.serverPid}, its PostgreSQL ${temporalHandle.postgresPid}`);
+  return { temporalHandle, lifelinePg, pool, temporalPool, client, worker, heapMiB, maxCached, postgres };
+}
+
+async function bench(stops: Stops, runStarted: number): Promise<void> {
+  const gitAtStart = gitDescription();
+  const loadAtStart = os.loadavg()[0];
+  const { temporalHandle, lifelinePg, pool, temporalPool, client, worker, heapMiB, maxCached, postgres } = await startStack(stops);
 
   const ctx: Ctx = {
     client,
