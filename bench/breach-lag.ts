@@ -20,9 +20,7 @@
  * Everything it starts (embedded PostgreSQL, the dev server on a free 127.0.0.1 port, the worker
  * in this process, a temporary directory) is stopped in a finally block, also on Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +29,6 @@ import { Context } from '@temporalio/activity';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createPool, type Pool } from '../common/db';
 import { migrate } from '../db/migrate';
@@ -41,6 +38,7 @@ import { TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries';
 import { startDevServer } from '../scripts/temporal-servers';
 import { createLifelineWorker } from '../worker/worker';
 import { TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../workflows/ticket/contract';
+import { delay, eachLimited, fmtMs, gitDescription, paced, ratio, runBench, type Stats, stats, type Stops, writeSection } from './harness';
 
 const NAMESPACE = 'default';
 const TASK_QUEUE = 'bench-breach-lag';
@@ -65,73 +63,6 @@ const CUSTOMER = { kind: 'customer' as const, id: 'bench-customer' };
 const log = (m: string) => process.stderr.write(`[bench:breach-lag] ${m}\n`);
 
 // ---- Small helpers --------------------------------------------------------------------------------
-
-let aborted = false;
-class Aborted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
-const delay = (ms: number) =>
-  aborted ? Promise.reject(new Aborted()) : new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-interface Stats {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-function stats(values: number[]): Stats {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  // Nearest rank.
-  const pct = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN);
-  return {
-    n: s.length,
-    p50: pct(50),
-    p90: pct(90),
-    p99: pct(99),
-    max: s.at(-1) ?? NaN,
-    mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length),
-  };
-}
-const fmtMs = (ms: number) => (Number.isNaN(ms) ? '—' : Math.abs(ms) < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`);
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
-
-/** Starts `n` things `everyMs` apart (not waiting for one before the next); returns when all started. */
-async function paced<T>(n: number, everyMs: number, startOne: (i: number) => Promise<T>): Promise<T[]> {
-  const t0 = Date.now();
-  const all: Promise<T>[] = [];
-  for (let i = 0; i < n; i++) {
-    await delay(t0 + i * everyMs - Date.now());
-    all.push(startOne(i));
-  }
-  return Promise.all(all);
-}
-
-/** Runs `fn` over `items`, at most `width` at a time. */
-async function eachLimited<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -352,27 +283,6 @@ async function series(
 
 // ---- Report -----------------------------------------------------------------------------------------
 
-function gitDescription(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'workflows', 'activities', 'policies', 'common', 'worker', 'api'], {
-      cwd: path.join(__dirname, '..'),
-      encoding: 'utf8',
-    });
-    const folders = [
-      ...new Set(
-        dirty
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.slice(3).split('/')[0]),
-      ),
-    ];
-    return dirty.trim() ? `commit ${head} plus uncommitted changes in ${folders.join(', ')}/` : `commit ${head}`;
-  } catch {
-    return 'unknown commit';
-  }
-}
-
 function reportSeries(s: SeriesResult, n: number): string[] {
   const row = (label: string, x: Stats) =>
     `| ${label} | ${x.n} | ${fmtMs(x.p50)} | ${fmtMs(x.p90)} | ${fmtMs(x.p99)} | ${fmtMs(x.max)} | ${fmtMs(x.mean)} |`;
@@ -424,20 +334,7 @@ function reportSection(
 }
 
 /** Replaces this bench's section of bench/RESULTS.md (up to the next `## `), or appends it. */
-function writeSection(section: string): void {
-  const file = path.join(__dirname, 'RESULTS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const mine = /^## bench\/breach-lag[^\n]*\n(?:(?!## )[^\n]*\n?)*/m;
-  const text = `${section.trimEnd()}\n`;
-  writeFileSync(
-    file,
-    mine.test(previous) ? previous.replace(mine, (old) => (old.endsWith('\n\n') ? `${text}\n` : text)) : `${previous.trimEnd()}\n\n${text}`,
-  );
-}
-
 // ---- Main -------------------------------------------------------------------------------------------
-
-type Stops = Array<[string, () => Promise<unknown>]>;
 
 async function startAll(stops: Stops) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lifeline-bench-breach-'));
@@ -486,7 +383,7 @@ async function startAll(stops: Stops) {
 }
 
 async function bench(stops: Stops, runStarted: number): Promise<void> {
-  const gitAtStart = gitDescription();
+  const gitAtStart = gitDescription(['workflows', 'activities', 'policies', 'common', 'worker', 'api']);
   const loadAtStart = os.loadavg()[0];
   const { client, pool, postgres } = await startAll(stops);
   // Warm-up (not counted): the bundle's first workflows, the first connections, the calendar.
@@ -511,7 +408,7 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
       `${r.label}: ticket p50 ${fmtMs(r.tickets.p50)} p99 ${fmtMs(r.tickets.p99)}; bare timer p50 ${fmtMs(r.baseline.p50)} p99 ${fmtMs(r.baseline.p99)}`,
     );
   }
-  const gitNow = gitDescription();
+  const gitNow = gitDescription(['workflows', 'activities', 'policies', 'common', 'worker', 'api']);
   const envPart = (Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>)
     .filter((k) => SIZES[k] !== DEFAULTS[k])
     .map((k) => `${k}=${SIZES[k]}`)
@@ -528,53 +425,16 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
     log("not written to bench/RESULTS.md: a quick run (sizes other than the issue's)");
     return;
   }
-  writeSection(section);
+  writeSection('breach-lag', section);
   log('written to bench/RESULTS.md');
 }
 
-async function main(): Promise<number> {
-  process.env.TZ = 'UTC';
+/** Why the sizes cannot run, if they cannot. */
+function invalidSizes(): string | undefined {
   for (const [k, v] of Object.entries(SIZES)) {
-    if (!Number.isInteger(v) || v < 1 || v > 10_000) {
-      log(`${k} must be a whole number from 1 to 10000 (got ${v})`);
-      return 2;
-    }
+    if (!Number.isInteger(v) || v < 1 || v > 10_000) return `${k} must be a whole number from 1 to 10000 (got ${v})`;
   }
-  const runStarted = performance.now();
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
-  const onSignal = () => {
-    if (!aborted) log('interrupted: stopping everything');
-    aborted = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const watchdog = setTimeout(() => {
-    log(`the run passed ${RUN_LIMIT_MS / 60_000} min: stopping`);
-    aborted = true;
-  }, RUN_LIMIT_MS);
-  watchdog.unref();
-  const stops: Stops = [];
-  let code = 0;
-  try {
-    await bench(stops, runStarted);
-  } catch (err) {
-    code = aborted || err instanceof Aborted ? 130 : 1;
-    log(code === 130 ? 'interrupted; nothing written' : `failed: ${(err as Error).stack ?? String(err)}`);
-  } finally {
-    for (const [what, stop] of stops.reverse()) {
-      await withTimeout(Promise.resolve().then(stop), 60_000, `stopping ${what}`).catch((err: Error) =>
-        log(`while stopping ${what}: ${err.message}`),
-      );
-    }
-    clearTimeout(watchdog);
-  }
-  return code;
+  return undefined;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runBench({ log, runLimitMs: RUN_LIMIT_MS, invalid: invalidSizes, bench });

@@ -17,9 +17,7 @@
  * Everything it starts (embedded PostgreSQL, the dev server on a free 127.0.0.1 port, each worker,
  * the API, a temporary directory) is stopped in a finally block, also on Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { ApiKeyStore } from '../api/auth';
@@ -41,6 +39,19 @@ import { TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries';
 import { startDevServer } from '../scripts/temporal-servers';
 import { createLifelineWorker } from '../worker/worker';
 import { TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../workflows/ticket/contract';
+import {
+  Aborted,
+  delay,
+  gitDescription,
+  isAborted,
+  ratio,
+  runBench,
+  type Stats,
+  stats,
+  type Stops,
+  withTimeout,
+  writeSection,
+} from './harness';
 
 const FULL_RATE = 50;
 const FULL_SECONDS = 60;
@@ -70,36 +81,6 @@ const log = (m: string) => process.stderr.write(`[bench:openings] ${m}\n`);
 
 // ---- Small helpers --------------------------------------------------------------------------------
 
-let aborted = false;
-class Aborted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
-const delay = (ms: number) =>
-  aborted ? Promise.reject(new Aborted()) : new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-interface Stats {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-function stats(values: number[]): Stats {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  // Nearest rank.
-  const pct = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN);
-  return { n: s.length, p50: pct(50), p90: pct(90), p99: pct(99), max: s.at(-1) ?? NaN };
-}
 const fmtMs = (ms: number) =>
   Number.isNaN(ms)
     ? '—'
@@ -108,7 +89,6 @@ const fmtMs = (ms: number) =>
       : ms < 10
         ? `${ms.toFixed(1)} ms`
         : `${Math.round(ms)} ms`;
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
 const fmtTuning = (t: Partial<WorkerOptions>) =>
   Object.keys(t).length === 0
     ? 'SDK defaults'
@@ -170,7 +150,7 @@ async function offer(send: (n: number) => Promise<Sent>): Promise<{ sent: Sent[]
   const firstAt = Date.now();
   const all: Promise<Sent>[] = [];
   for (let i = 0; i < total; i++) {
-    if (aborted) throw new Aborted();
+    if (isAborted()) throw new Aborted();
     const wait = t0 + i * everyMs - performance.now();
     if (wait > 1) await delay(wait);
     all.push(send(i));
@@ -276,27 +256,6 @@ async function phase(
 
 // ---- Report -----------------------------------------------------------------------------------------
 
-function gitDescription(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'workflows', 'activities', 'policies', 'common', 'worker', 'api'], {
-      cwd: path.join(__dirname, '..'),
-      encoding: 'utf8',
-    });
-    const folders = [
-      ...new Set(
-        dirty
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.slice(3).split('/')[0]),
-      ),
-    ];
-    return dirty.trim() ? `commit ${head} plus uncommitted changes in ${folders.join(', ')}/` : `commit ${head}`;
-  } catch {
-    return 'unknown commit';
-  }
-}
-
 function reportSection(
   results: PhaseResult[],
   meta: { command: string; git: string; postgres: string; seconds: number; load: string },
@@ -330,20 +289,7 @@ function reportSection(
 }
 
 /** Replaces this bench's section of bench/RESULTS.md (up to the next `## `), or appends it. */
-function writeSection(section: string): void {
-  const file = path.join(__dirname, 'RESULTS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const mine = /^## bench\/openings[^\n]*\n(?:(?!## )[^\n]*\n?)*/m;
-  const text = `${section.trimEnd()}\n`;
-  writeFileSync(
-    file,
-    mine.test(previous) ? previous.replace(mine, (old) => (old.endsWith('\n\n') ? `${text}\n` : text)) : `${previous.trimEnd()}\n\n${text}`,
-  );
-}
-
 // ---- Main -------------------------------------------------------------------------------------------
-
-type Stops = Array<[string, () => Promise<unknown>]>;
 
 /** A fresh worker on its own task queue with these overrides; returns its task queue and its stop. */
 async function startWorker(connection: NativeConnection, pool: Pool, taskQueue: string, tuning: Partial<WorkerOptions>) {
@@ -363,7 +309,7 @@ async function startWorker(connection: NativeConnection, pool: Pool, taskQueue: 
 }
 
 async function bench(stops: Stops, runStarted: number): Promise<void> {
-  const gitAtStart = gitDescription();
+  const gitAtStart = gitDescription(['workflows', 'activities', 'policies', 'common', 'worker', 'api']);
   const loadAtStart = os.loadavg()[0];
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lifeline-bench-openings-'));
   await chmod(dir, 0o755); // as root, PostgreSQL runs as `postgres`, which must reach its data directory
@@ -421,7 +367,7 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
     }
     await delay(3000);
   }
-  const gitNow = gitDescription();
+  const gitNow = gitDescription(['workflows', 'activities', 'policies', 'common', 'worker', 'api']);
   const env = [
     RATE !== FULL_RATE ? `BENCH_OPENINGS_RATE=${RATE}` : '',
     SECONDS !== FULL_SECONDS ? `BENCH_OPENINGS_SECONDS=${SECONDS}` : '',
@@ -443,51 +389,16 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
     log('not written to bench/RESULTS.md: a quick run');
     return;
   }
-  writeSection(full);
+  writeSection('openings', full);
   log('written to bench/RESULTS.md');
 }
 
-async function main(): Promise<number> {
-  process.env.TZ = 'UTC';
-  if (!(RATE > 0 && RATE <= 500) || !(SECONDS > 0 && SECONDS <= 300)) {
-    log('BENCH_OPENINGS_RATE must be in (0, 500] and BENCH_OPENINGS_SECONDS in (0, 300]');
-    return 2;
-  }
-  const runStarted = performance.now();
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
-  const onSignal = () => {
-    if (!aborted) log('interrupted: stopping everything');
-    aborted = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const watchdog = setTimeout(() => {
-    log(`the run passed ${RUN_LIMIT_MS / 60_000} min: stopping`);
-    aborted = true;
-  }, RUN_LIMIT_MS);
-  watchdog.unref();
-  const stops: Stops = [];
-  let code = 0;
-  try {
-    await bench(stops, runStarted);
-  } catch (err) {
-    code = aborted || err instanceof Aborted ? 130 : 1;
-    log(code === 130 ? 'interrupted; nothing written' : `failed: ${(err as Error).stack ?? String(err)}`);
-  } finally {
-    for (const [what, stop] of stops.reverse()) {
-      await withTimeout(Promise.resolve().then(stop), 60_000, `stopping ${what}`).catch((err: Error) =>
-        log(`while stopping ${what}: ${err.message}`),
-      );
-    }
-    clearTimeout(watchdog);
-  }
-  return code;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runBench({
+  log,
+  runLimitMs: RUN_LIMIT_MS,
+  invalid: () =>
+    !(RATE > 0 && RATE <= 500) || !(SECONDS > 0 && SECONDS <= 300)
+      ? 'BENCH_OPENINGS_RATE must be in (0, 500] and BENCH_OPENINGS_SECONDS in (0, 300]'
+      : undefined,
+  bench,
+});

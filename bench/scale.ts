@@ -27,9 +27,9 @@
  * and time, and everything started (the child worker, both PostgreSQL instances, the Temporal
  * server, a temporary directory) is stopped by PID in a finally block, also on Ctrl-C.
  */
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,7 @@ import { Context } from '@temporalio/activity';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createPool, type Pool } from '../common/db';
 import { migrate } from '../db/migrate';
@@ -47,6 +47,22 @@ import { TEMPORAL_SERVER_VERSION } from '../scripts/temporal-binaries';
 import { startPostgresTemporal } from '../scripts/temporal-postgres';
 import { createLifelineWorker } from '../worker/worker';
 import { TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../workflows/ticket/contract';
+import {
+  Aborted,
+  delay,
+  eachLimited,
+  fmtMs,
+  fmtN,
+  gitDescription,
+  isAborted,
+  paced,
+  ratio,
+  runBench,
+  type Stats,
+  stats,
+  type Stops,
+  writeSection,
+} from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 const NAMESPACE = 'default';
@@ -74,23 +90,6 @@ const log = (m: string) => process.stderr.write(`[bench:scale] ${m}\n`);
 
 // ---- Small helpers --------------------------------------------------------------------------------
 
-let aborted = false;
-class Aborted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
-const delay = (ms: number) =>
-  aborted ? Promise.reject(new Aborted()) : new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Polls `value` until `done` holds of it or `ms` pass; answers the last value. */
 async function pollUntil<T>(value: () => Promise<T>, done: (v: T) => boolean, ms: number, everyMs = 1000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -102,30 +101,6 @@ async function pollUntil<T>(value: () => Promise<T>, done: (v: T) => boolean, ms
   return v;
 }
 
-interface Stats {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-function stats(values: number[]): Stats {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  // Nearest rank.
-  const pct = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN);
-  return {
-    n: s.length,
-    p50: pct(50),
-    p90: pct(90),
-    p99: pct(99),
-    max: s.at(-1) ?? NaN,
-    mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length),
-  };
-}
-const fmtMs = (ms: number) => (Number.isNaN(ms) ? '—' : Math.abs(ms) < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`);
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
-const fmtN = (n: number) => n.toLocaleString('en-US');
 const mib = (kb: number | undefined) => (kb === undefined || !Number.isFinite(kb) ? '—' : `${(kb / 1024).toFixed(0)} MiB`);
 const mibBytes = (b: number) => (Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(1)} MiB` : '—');
 /** Growth per 1,000 of something, in MiB (from kB or bytes). */
@@ -134,32 +109,6 @@ const per1000 = (delta: number, count: number, unit: 'kB' | 'B') => {
   const perK = (delta / (count / 1000)) * (unit === 'kB' ? 1024 : 1);
   return `${(perK / 2 ** 20).toFixed(2)} MiB`;
 };
-
-/** Starts `n` things `everyMs` apart (not waiting for one before the next); returns when all started. */
-async function paced<T>(n: number, everyMs: number, startOne: (i: number) => Promise<T>): Promise<T[]> {
-  const t0 = Date.now();
-  const all: Promise<T>[] = [];
-  for (let i = 0; i < n; i++) {
-    await delay(t0 + i * everyMs - Date.now());
-    all.push(startOne(i));
-  }
-  return Promise.all(all);
-}
-
-/** Runs `fn` over `items`, at most `width` at a time. */
-async function eachLimited<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
 
 // ---- Memory, from /proc -----------------------------------------------------------------------------
 
@@ -431,7 +380,7 @@ async function openIdle(ctx: Ctx, checkpoints: number[]): Promise<OpenResult> {
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
         while (next < target) {
-          if (aborted) throw new Aborted();
+          if (isAborted()) throw new Aborted();
           await startOne(next++);
         }
       }),
@@ -646,27 +595,6 @@ async function breachLag(ctx: Ctx, address: string, stops: Stops): Promise<LagRe
 
 // ---- Report -----------------------------------------------------------------------------------------
 
-function gitDescription(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'workflows', 'activities', 'policies', 'common', 'worker'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    const folders = [
-      ...new Set(
-        dirty
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.slice(3).split('/')[0]),
-      ),
-    ];
-    return dirty.trim() ? `commit ${head} plus uncommitted changes in ${folders.join(', ')}/` : `commit ${head}`;
-  } catch {
-    return 'unknown commit';
-  }
-}
-
 interface Meta {
   command: string;
   git: string;
@@ -753,20 +681,7 @@ function reportSection(open: OpenResult, lag: LagResult, meta: Meta): string {
 }
 
 /** Replaces this bench's section of bench/RESULTS.md (up to the next `## `), or appends it. */
-function writeSection(section: string): void {
-  const file = path.join(__dirname, 'RESULTS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const mine = /^## bench\/scale[^\n]*\n(?:(?!## )[^\n]*\n?)*/m;
-  const text = `${section.trimEnd()}\n`;
-  writeFileSync(
-    file,
-    mine.test(previous) ? previous.replace(mine, (old) => (old.endsWith('\n\n') ? `${text}\n` : text)) : `${previous.trimEnd()}\n\n${text}`,
-  );
-}
-
 // ---- Main -------------------------------------------------------------------------------------------
-
-type Stops = Array<[string, () => Promise<unknown>]>;
 
 /** The Temporal server on PostgreSQL, Lifeline's PostgreSQL (migrated), a client and the worker process, polling. */
 async function startStack(stops: Stops) {
@@ -814,7 +729,7 @@ async function startStack(stops: Stops) {
   stops.push([
     'worker process',
     async () => {
-      if (aborted || process.exitCode) log(`worker log ends:\n${worker.tail()}`);
+      if (isAborted() || process.exitCode) log(`worker log ends:\n${worker.tail()}`);
       await worker.stop();
     },
   ]);
@@ -824,7 +739,7 @@ async function startStack(stops: Stops) {
 }
 
 async function bench(stops: Stops, runStarted: number): Promise<void> {
-  const gitAtStart = gitDescription();
+  const gitAtStart = gitDescription(['workflows', 'activities', 'policies', 'common', 'worker']);
   const loadAtStart = os.loadavg()[0];
   const { temporalHandle, lifelinePg, pool, temporalPool, client, worker, heapMiB, maxCached, postgres } = await startStack(stops);
 
@@ -850,7 +765,7 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
   log(
     `breach lag: ticket p50 ${fmtMs(lag.tickets.p50)} p99 ${fmtMs(lag.tickets.p99)}; bare timer p50 ${fmtMs(lag.baseline.p50)} p99 ${fmtMs(lag.baseline.p99)}`,
   );
-  const gitNow = gitDescription();
+  const gitNow = gitDescription(['workflows', 'activities', 'policies', 'common', 'worker']);
   const envPart = [
     N !== DEFAULT_N ? `BENCH_SCALE_N=${N}` : '',
     process.env.BENCH_SCALE_STEP ? `BENCH_SCALE_STEP=${STEP}` : '',
@@ -873,59 +788,21 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
     log('not written to bench/RESULTS.md (N below 10,000; BENCH_SCALE_WRITE=1 writes it)');
     return;
   }
-  writeSection(section);
+  writeSection('scale', section);
   log('written to bench/RESULTS.md');
 }
 
-async function main(): Promise<number> {
-  process.env.TZ = 'UTC';
+/** Why the sizes cannot run, if they cannot. */
+function invalidSizes(): string | undefined {
   const checks: Array<[string, number, number, number]> = [
     ['BENCH_SCALE_N', N, 100, 1_000_000],
     ['BENCH_SCALE_STEP', STEP, 50, 1_000_000],
     ['BENCH_SCALE_LAG_N', LAG.n, 10, 10_000],
   ];
   for (const [name, v, min, max] of checks) {
-    if (!Number.isInteger(v) || v < min || v > max) {
-      log(`${name} must be a whole number from ${min} to ${max} (got ${v})`);
-      return 2;
-    }
+    if (!Number.isInteger(v) || v < min || v > max) return `${name} must be a whole number from ${min} to ${max} (got ${v})`;
   }
-  const runStarted = performance.now();
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
-  const onSignal = () => {
-    if (!aborted) log('interrupted: stopping everything');
-    aborted = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const watchdog = setTimeout(() => {
-    log(`the run passed ${Math.round(RUN_LIMIT_MS / 60_000)} min: stopping`);
-    aborted = true;
-  }, RUN_LIMIT_MS);
-  watchdog.unref();
-  const stops: Stops = [];
-  let code = 0;
-  try {
-    await bench(stops, runStarted);
-  } catch (err) {
-    code = aborted || err instanceof Aborted ? 130 : 1;
-    process.exitCode = code;
-    log(code === 130 ? 'interrupted; nothing written' : `failed: ${(err as Error).stack ?? String(err)}`);
-  } finally {
-    for (const [what, stop] of stops.reverse()) {
-      await withTimeout(Promise.resolve().then(stop), 60_000, `stopping ${what}`).catch((err: Error) =>
-        log(`while stopping ${what}: ${err.message}`),
-      );
-    }
-    clearTimeout(watchdog);
-  }
-  return code;
+  return undefined;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runBench({ log, runLimitMs: RUN_LIMIT_MS, invalid: invalidSizes, bench });

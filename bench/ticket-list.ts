@@ -17,8 +17,6 @@
  * Everything it starts (embedded PostgreSQL, the dev server the API's client needs, the API, a
  * temporary directory) is stopped in a finally block, also on Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +24,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Pool as PgPool } from 'pg';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { ApiKeyStore } from '../api/auth';
 import { rateLimitsOff } from '../api/rate-limits';
@@ -39,6 +36,20 @@ import { startEmbeddedPostgres } from '../scripts/embedded-postgres';
 import { freePort } from '../scripts/ports';
 import { TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries';
 import { startDevServer } from '../scripts/temporal-servers';
+import {
+  Aborted,
+  fmtMs,
+  fmtN,
+  gitDescription,
+  isAborted,
+  ratio,
+  runBench,
+  type Stats,
+  stats,
+  type Stops,
+  withTimeout,
+  writeSection,
+} from './harness';
 
 const FULL_TICKETS = 100_000;
 const FULL_REQUESTS = 200;
@@ -54,38 +65,6 @@ const REQUEST_LIMIT_MS = 10_000;
 const log = (m: string) => process.stderr.write(`[bench:ticket-list] ${m}\n`);
 
 // ---- Small helpers --------------------------------------------------------------------------------
-
-let aborted = false;
-class Aborted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-interface Stats {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-function stats(values: number[]): Stats {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  // Nearest rank.
-  const pct = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN);
-  return { n: s.length, p50: pct(50), p90: pct(90), p99: pct(99), max: s.at(-1) ?? NaN };
-}
-const fmtMs = (ms: number) => (Number.isNaN(ms) ? '—' : ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`);
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(1)}×` : '—');
-const fmtN = (n: number) => n.toLocaleString('en-US');
 
 // ---- The read model -------------------------------------------------------------------------------
 
@@ -274,7 +253,7 @@ async function measure(pool: Pool, url: string, key: string, c: Case): Promise<C
   const times: number[] = [];
   let last = { status: 0, rows: 0 };
   for (let i = 0; i < REQUESTS; i++) {
-    if (aborted) throw new Aborted();
+    if (isAborted()) throw new Aborted();
     const r = await get();
     times.push(r.ms);
     last = r;
@@ -293,27 +272,6 @@ async function measure(pool: Pool, url: string, key: string, c: Case): Promise<C
 }
 
 // ---- Report -----------------------------------------------------------------------------------------
-
-function gitDescription(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'api', 'db', 'common'], {
-      cwd: path.join(__dirname, '..'),
-      encoding: 'utf8',
-    });
-    const folders = [
-      ...new Set(
-        dirty
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.slice(3).split('/')[0]),
-      ),
-    ];
-    return dirty.trim() ? `commit ${head} plus uncommitted changes in ${folders.join(', ')}/` : `commit ${head}`;
-  } catch {
-    return 'unknown commit';
-  }
-}
 
 interface Meta {
   command: string;
@@ -356,7 +314,7 @@ function reportSection(results: CaseResult[], meta: Meta): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.c.baseline ? `*${r.c.label}*` : r.c.label} | ${r.status === 200 ? r.rows : `HTTP ${r.status}`} | ${fmtMs(r.http.p50)} | ${fmtMs(r.http.p90)} | ${r.c.baseline || r.http.p99 < GOAL_P99_MS ? fmtMs(r.http.p99) : `**${fmtMs(r.http.p99)}**`} | ${fmtMs(r.http.max)} | ${r.c.baseline ? '1×' : ratio(r.http.p99, base.http.p99)} | ${fmtMs(r.sql.p50)} | ${fmtMs(r.sql.p99)} | ${r.nodes} |`,
+        `| ${r.c.baseline ? `*${r.c.label}*` : r.c.label} | ${r.status === 200 ? r.rows : `HTTP ${r.status}`} | ${fmtMs(r.http.p50)} | ${fmtMs(r.http.p90)} | ${r.c.baseline || r.http.p99 < GOAL_P99_MS ? fmtMs(r.http.p99) : `**${fmtMs(r.http.p99)}**`} | ${fmtMs(r.http.max)} | ${r.c.baseline ? '1×' : ratio(r.http.p99, base.http.p99, 1)} | ${fmtMs(r.sql.p50)} | ${fmtMs(r.sql.p99)} | ${r.nodes} |`,
     ),
     '',
     missed.length === 0
@@ -370,23 +328,10 @@ function reportSection(results: CaseResult[], meta: Meta): string {
 }
 
 /** Replaces this bench's section of bench/RESULTS.md (up to the next `## `), or appends it. */
-function writeSection(section: string): void {
-  const file = path.join(__dirname, 'RESULTS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const mine = /^## bench\/ticket-list[^\n]*\n(?:(?!## )[^\n]*\n?)*/m;
-  const text = `${section.trimEnd()}\n`;
-  writeFileSync(
-    file,
-    mine.test(previous) ? previous.replace(mine, (old) => (old.endsWith('\n\n') ? `${text}\n` : text)) : `${previous.trimEnd()}\n\n${text}`,
-  );
-}
-
 // ---- Main -------------------------------------------------------------------------------------------
 
-type Stops = Array<[string, () => Promise<unknown>]>;
-
 async function bench(stops: Stops, runStarted: number): Promise<void> {
-  const gitAtStart = gitDescription();
+  const gitAtStart = gitDescription(['api', 'db', 'common']);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lifeline-bench-list-'));
   await chmod(dir, 0o755); // as root, PostgreSQL runs as `postgres`, which must reach its data directory
   stops.push(['temporary directory', () => rm(dir, { recursive: true, force: true })]);
@@ -424,7 +369,7 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
     log(`${c.label}: HTTP p50 ${fmtMs(r.http.p50)} p99 ${fmtMs(r.http.p99)}; SQL p50 ${fmtMs(r.sql.p50)}; ${r.nodes}`);
     results.push(r);
   }
-  const gitNow = gitDescription();
+  const gitNow = gitDescription(['api', 'db', 'common']);
   const env = [
     TICKETS !== FULL_TICKETS ? `BENCH_LIST_TICKETS=${TICKETS}` : '',
     REQUESTS !== FULL_REQUESTS ? `BENCH_LIST_REQUESTS=${REQUESTS}` : '',
@@ -445,58 +390,21 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
     log('not written to bench/RESULTS.md: a quick run');
     return;
   }
-  writeSection(section);
+  writeSection('ticket-list', section);
   log('written to bench/RESULTS.md');
 }
 
-async function main(): Promise<number> {
-  process.env.TZ = 'UTC';
-  if (
+runBench({
+  log,
+  runLimitMs: RUN_LIMIT_MS,
+  invalid: () =>
     !Number.isInteger(TICKETS) ||
     TICKETS < 1_000 ||
     TICKETS > 5_000_000 ||
     !Number.isInteger(REQUESTS) ||
     REQUESTS < 10 ||
     REQUESTS > 10_000
-  ) {
-    log('BENCH_LIST_TICKETS must be 1000–5000000 and BENCH_LIST_REQUESTS 10–10000');
-    return 2;
-  }
-  const runStarted = performance.now();
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
-  const onSignal = () => {
-    if (!aborted) log('interrupted: stopping everything');
-    aborted = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const watchdog = setTimeout(() => {
-    log(`the run passed ${RUN_LIMIT_MS / 60_000} min: stopping`);
-    aborted = true;
-  }, RUN_LIMIT_MS);
-  watchdog.unref();
-  const stops: Stops = [];
-  let code = 0;
-  try {
-    await bench(stops, runStarted);
-  } catch (err) {
-    code = aborted || err instanceof Aborted ? 130 : 1;
-    log(code === 130 ? 'interrupted; nothing written' : `failed: ${(err as Error).stack ?? String(err)}`);
-  } finally {
-    for (const [what, stop] of stops.reverse()) {
-      await withTimeout(Promise.resolve().then(stop), 60_000, `stopping ${what}`).catch((err: Error) =>
-        log(`while stopping ${what}: ${err.message}`),
-      );
-    }
-    clearTimeout(watchdog);
-  }
-  return code;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+      ? 'BENCH_LIST_TICKETS must be 1000–5000000 and BENCH_LIST_REQUESTS 10–10000'
+      : undefined,
+  bench,
+});
