@@ -20,15 +20,12 @@
  * Everything it starts (embedded PostgreSQL, the dev server on a free 127.0.0.1 port, the worker
  * in this process, a temporary directory) is stopped in a finally block, also on Ctrl-C.
  */
-import { createHash } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { tsToMs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
+import type { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { createPool, type Pool } from '../common/db';
 import { migrate } from '../db/migrate';
@@ -37,8 +34,8 @@ import { freePort } from '../scripts/ports';
 import { TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries';
 import { startDevServer } from '../scripts/temporal-servers';
 import { createLifelineWorker } from '../worker/worker';
-import { TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../workflows/ticket/contract';
 import { delay, eachLimited, fmtMs, gitDescription, paced, ratio, runBench, type Stats, stats, type Stops, writeSection } from './harness';
+import { breachTicketInput, firedTimer, setBudget, startTicket } from './breach-timing';
 
 const NAMESPACE = 'default';
 const TASK_QUEUE = 'bench-breach-lag';
@@ -58,57 +55,10 @@ const GOALS = { small: 200, large: 1000 };
 const SETTLE_LIMIT_MS = 120_000;
 const RUN_LIMIT_MS = 20 * 60_000;
 const HISTORY_READERS = 8;
-const CUSTOMER = { kind: 'customer' as const, id: 'bench-customer' };
 
 const log = (m: string) => process.stderr.write(`[bench:breach-lag] ${m}\n`);
 
 // ---- Small helpers --------------------------------------------------------------------------------
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-function summaryOf(e: HistoryEvent): string | undefined {
-  const data = e.userMetadata?.summary?.data;
-  if (!data) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(data).toString('utf8')) as unknown;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A local activity marker's own record of when the worker scheduled it (its `data` payload). */
-function markerScheduledAt(e: HistoryEvent): number | undefined {
-  const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
-  if (!data) return undefined;
-  const meta = JSON.parse(Buffer.from(data).toString('utf8')) as { original_schedule_time?: { seconds: number; nanos: number } };
-  return meta.original_schedule_time ? meta.original_schedule_time.seconds * 1000 + meta.original_schedule_time.nanos / 1e6 : undefined;
-}
-
-/** After a timer fired: when a worker took the next workflow task, and when that task scheduled its first local activity. */
-function afterFire(events: HistoryEvent[], firedIndex: number): { taskStartedAt?: number; activityScheduledAt?: number } {
-  const later = events.slice(firedIndex + 1);
-  const task = later.find((x) => x.workflowTaskStartedEventAttributes);
-  const marker = later.find((x) => x.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-  return { taskStartedAt: task ? tsToMs(task.eventTime) : undefined, activityScheduledAt: marker ? markerScheduledAt(marker) : undefined };
-}
-
-/** The first fired timer whose summary matches: when it was asked to fire (start + duration) and when it fired. */
-function firedTimer(events: HistoryEvent[], match: (summary: string | undefined) => boolean) {
-  for (const e of events) {
-    const fired = e.timerFiredEventAttributes;
-    if (!fired) continue;
-    const started = events.find((x) => Number(x.eventId) === Number(fired.startedEventId));
-    if (!started?.timerStartedEventAttributes || !match(summaryOf(started))) continue;
-    const startedAt = tsToMs(started.eventTime);
-    return {
-      scheduledAt: startedAt + tsToMs(started.timerStartedEventAttributes.startToFireTimeout),
-      firedAt: tsToMs(e.eventTime),
-      ...afterFire(events, events.indexOf(e)),
-    };
-  }
-  return undefined;
-}
 
 // ---- The series -------------------------------------------------------------------------------------
 
@@ -136,43 +86,6 @@ interface SeriesResult {
 
 let ticketSerial = 0;
 const nextTicketId = () => `TKT-BE${(++ticketSerial).toString(16).toUpperCase().padStart(14, '0')}`;
-
-function ticketInput(ticketId: string): OpenTicketInput {
-  return {
-    ticketId,
-    customerId: 'bench-customer',
-    policyId: 'xecuritas',
-    plan: 'standard',
-    severity: 'sev1',
-    type: 'incident',
-    title: 'Mail service down',
-    description: 'No mail delivered since 09:10.',
-    channel: 'email',
-    openedBy: CUSTOMER,
-  };
-}
-
-/** Starts a ticket exactly as POST /v1/tickets does (api/routes/tickets-open.ts). */
-function startTicket(client: Client, input: OpenTicketInput): Promise<WorkflowHandle> {
-  return client.workflow.start(TICKET_WORKFLOW, {
-    taskQueue: TASK_QUEUE,
-    workflowId: ticketWorkflowId(input.ticketId),
-    args: [input],
-    memo: { requestHash: createHash('sha256').update(JSON.stringify(input)).digest('hex') },
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    staticSummary: `${input.policyId}/${input.plan} ${input.severity}: ${input.title}`,
-    staticDetails: `Customer ${input.customerId}; ${input.type} via ${input.channel}`,
-  });
-}
-
-/** Xecuritas Standard Sev-1's first response shortened to `budgetS` seconds (wall clock: its calendar is always open). */
-async function setBudget(pool: Pool, budgetS: number): Promise<void> {
-  await pool.query(
-    `INSERT INTO policy_overrides (policy_id, override, version, updated_by) VALUES ('xecuritas', $1, 1, 'bench:breach-lag')
-     ON CONFLICT (policy_id) DO UPDATE SET override = EXCLUDED.override, version = policy_overrides.version + 1, updated_at = now()`,
-    [JSON.stringify({ targets: { standard: { sev1: { firstResponse: { duration: `PT${budgetS}S` } } } } })],
-  );
-}
 
 /** The bare timers on the series' schedule: each one's instant, when its row was written, and its timer's history. */
 async function baselineSeries(client: Client, pool: Pool, label: string, count: number, everyMs: number, budgetS: number) {
@@ -222,9 +135,9 @@ async function series(
   const { instants, ran, baseParts } = await baselineSeries(client, pool, label, count, everyMs, budgetS);
 
   log(`${label}: ${count} Xecuritas Sev-1 tickets ${everyMs.toFixed(0)} ms apart, first response PT${budgetS}S`);
-  await setBudget(pool, budgetS);
+  await setBudget(pool, budgetS, 'bench:breach-lag');
   const ids = Array.from({ length: count }, nextTicketId);
-  const handles = await paced(count, everyMs, (i) => startTicket(client, ticketInput(ids[i])));
+  const handles = await paced(count, everyMs, (i) => startTicket(client, TASK_QUEUE, breachTicketInput(ids[i])));
   const breachedRows = async () =>
     (
       await pool.query<{ ticket_id: string; due_at: string; recorded_at: Date }>(
@@ -387,8 +300,8 @@ async function bench(stops: Stops, runStarted: number): Promise<void> {
   const loadAtStart = os.loadavg()[0];
   const { client, pool, postgres } = await startAll(stops);
   // Warm-up (not counted): the bundle's first workflows, the first connections, the calendar.
-  await setBudget(pool, 2);
-  await Promise.all(Array.from({ length: 5 }, () => startTicket(client, ticketInput(nextTicketId()))));
+  await setBudget(pool, 2, 'bench:breach-lag');
+  await Promise.all(Array.from({ length: 5 }, () => startTicket(client, TASK_QUEUE, breachTicketInput(nextTicketId()))));
   await Promise.all(
     Array.from({ length: 5 }, (_, i) =>
       client.workflow.execute('benchBreachTimer', {

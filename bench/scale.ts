@@ -28,15 +28,13 @@
  * server, a temporary directory) is stopped by PID in a finally block, also on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { tsToMs } from '@temporalio/common/lib/time';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -46,7 +44,7 @@ import { startPostgresProcess } from '../scripts/postgres-process';
 import { TEMPORAL_SERVER_VERSION } from '../scripts/temporal-binaries';
 import { startPostgresTemporal } from '../scripts/temporal-postgres';
 import { createLifelineWorker } from '../worker/worker';
-import { TICKET_WORKFLOW, ticketWorkflowId, type OpenTicketInput } from '../workflows/ticket/contract';
+import { type OpenTicketInput } from '../workflows/ticket/contract';
 import {
   Aborted,
   delay,
@@ -63,6 +61,7 @@ import {
   type Stops,
   writeSection,
 } from './harness';
+import { breachTicketInput, firedTimer, setBudget, startTicket } from './breach-timing';
 
 const ROOT = path.resolve(__dirname, '..');
 const NAMESPACE = 'default';
@@ -249,43 +248,6 @@ function idleInput(ticketId: string): OpenTicketInput {
   };
 }
 
-function lagInput(ticketId: string): OpenTicketInput {
-  return {
-    ticketId,
-    customerId: 'bench-customer',
-    policyId: 'xecuritas',
-    plan: 'standard',
-    severity: 'sev1',
-    type: 'incident',
-    title: 'Mail service down',
-    description: 'No mail delivered since 09:10.',
-    channel: 'email',
-    openedBy: CUSTOMER,
-  };
-}
-
-/** Starts a ticket exactly as POST /v1/tickets does (api/routes/tickets-open.ts). */
-function startTicket(client: Client, input: OpenTicketInput): Promise<WorkflowHandle> {
-  return client.workflow.start(TICKET_WORKFLOW, {
-    taskQueue: TASK_QUEUE,
-    workflowId: ticketWorkflowId(input.ticketId),
-    args: [input],
-    memo: { requestHash: createHash('sha256').update(JSON.stringify(input)).digest('hex') },
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    staticSummary: `${input.policyId}/${input.plan} ${input.severity}: ${input.title}`,
-    staticDetails: `Customer ${input.customerId}; ${input.type} via ${input.channel}`,
-  });
-}
-
-/** Xecuritas Standard Sev-1's first response shortened to `budgetS` seconds (its calendar is always open). */
-async function setBudget(pool: Pool, budgetS: number): Promise<void> {
-  await pool.query(
-    `INSERT INTO policy_overrides (policy_id, override, version, updated_by) VALUES ('xecuritas', $1, 1, 'bench:scale')
-     ON CONFLICT (policy_id) DO UPDATE SET override = EXCLUDED.override, version = policy_overrides.version + 1, updated_at = now()`,
-    [JSON.stringify({ targets: { standard: { sev1: { firstResponse: { duration: `PT${budgetS}S` } } } } })],
-  );
-}
-
 // ---- Phase 1: N idle tickets ------------------------------------------------------------------------
 
 interface Sample {
@@ -358,7 +320,7 @@ async function openIdle(ctx: Ctx, checkpoints: number[]): Promise<OpenResult> {
   const startOne = async (i: number) => {
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
-        await startTicket(ctx.client, idleInput(idOf(IDLE_PREFIX, i)));
+        await startTicket(ctx.client, TASK_QUEUE, idleInput(idOf(IDLE_PREFIX, i)));
         started++;
         return;
       } catch (err) {
@@ -431,34 +393,6 @@ async function openIdle(ctx: Ctx, checkpoints: number[]): Promise<OpenResult> {
 }
 
 // ---- Phase 2: breach lag with N open (as bench/breach-lag.ts) ----------------------------------------
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-function summaryOf(e: HistoryEvent): string | undefined {
-  const data = e.userMetadata?.summary?.data;
-  if (!data) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(data).toString('utf8')) as unknown;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The first fired timer whose summary matches: when it was asked to fire (start + duration) and when it fired. */
-function firedTimer(events: HistoryEvent[], match: (summary: string | undefined) => boolean) {
-  for (const e of events) {
-    const fired = e.timerFiredEventAttributes;
-    if (!fired) continue;
-    const started = events.find((x) => Number(x.eventId) === Number(fired.startedEventId));
-    if (!started?.timerStartedEventAttributes || !match(summaryOf(started))) continue;
-    return {
-      scheduledAt: tsToMs(started.eventTime) + tsToMs(started.timerStartedEventAttributes.startToFireTimeout),
-      firedAt: tsToMs(e.eventTime),
-    };
-  }
-  return undefined;
-}
 
 interface LagResult {
   count: number;
@@ -552,9 +486,9 @@ async function breachLag(ctx: Ctx, address: string, stops: Stops): Promise<LagRe
   baseStopped = true;
 
   log(`tickets: ${LAG.n} Xecuritas Sev-1 tickets ${everyMs.toFixed(0)} ms apart, first response PT${LAG.budgetS}S`);
-  await setBudget(pool, LAG.budgetS);
+  await setBudget(pool, LAG.budgetS, 'bench:scale');
   const ids = Array.from({ length: LAG.n }, (_, i) => idOf(LAG_PREFIX, i + 100));
-  const handles = await paced(LAG.n, everyMs, (i) => startTicket(client, lagInput(ids[i])));
+  const handles = await paced(LAG.n, everyMs, (i) => startTicket(client, TASK_QUEUE, breachTicketInput(ids[i])));
   const rows = await pollUntil(
     async () =>
       (
