@@ -23,25 +23,11 @@ import type { Refusal } from '../../../workflows/kernel/refusal';
 import { checkMoves, refusalOf, register, validatorRefusal, type LifecycleCommand } from '../../../workflows/lifecycle/commands';
 import type { LifecycleEventRecord, LifecyclePlan, LifecycleState, StartLifecycleInput } from '../../../workflows/lifecycle/contract';
 import { fireDueAt as lifecycleFireDueAt, registrationState, type LifecycleEventDraft } from '../../../workflows/lifecycle/machine';
-import { childStarted, splitRecorded, type ChildTicket, type TicketCommand } from '../../../workflows/ticket/commands';
+import * as shell from '../../../api/what-if/ticket-shell';
+import type { CommandOutcome, TicketOutcome, TicketShell } from '../../../api/what-if/ticket-shell';
+import type { TicketCommand } from '../../../workflows/ticket/commands';
 import type { ComputeTargetsInput, ComputeTargetsResult, OpenTicketInput } from '../../../workflows/ticket/contract';
-import {
-  machineForRun,
-  type RecomputeRequest,
-  type TicketEventDraft,
-  type TicketMachine,
-  type TicketStep,
-} from '../../../workflows/ticket/machine';
-import {
-  beginOpening,
-  completeOpening,
-  fireDueAt,
-  openingRequest,
-  refuseOpening,
-  rulesChangeRefused,
-  rulesChangeRequest,
-} from '../../../workflows/ticket/opening';
-import { mergeTargets, targetsInput } from '../../../workflows/ticket/targets';
+import type { TicketEventDraft, TicketMachine } from '../../../workflows/ticket/machine';
 
 // ---- Shared -------------------------------------------------------------------------------------
 
@@ -128,55 +114,24 @@ export function computeTargets(
   }
 }
 
-/** What one run of the shell did: the machine it adopted last, and every event it recorded, in order. */
-export interface TicketOutcome {
-  machine: TicketMachine;
-  events: TicketEventDraft[];
-}
+export type { CommandOutcome, TicketOutcome } from '../../../api/what-if/ticket-shell';
 
-export interface CommandOutcome extends TicketOutcome {
-  /** The refusal the Update failed with (validator or handler), if any. */
-  refused?: string;
-  /** The child tickets a split started. */
-  children?: ChildTicket[];
-  /** The recompute the command asked for and the policy's answer. */
-  recompute?: RecomputeRequest;
-  result?: ComputeTargetsResult;
-}
-
-/** Takes a step as the shell's adopt() does: its machine, its events appended. */
-function adopt(out: TicketOutcome, step: TicketStep): void {
-  out.machine = step.machine;
-  out.events.push(...step.events);
+/** The shell with the rule engine answering and every machine handed to a transition frozen. */
+function shellFor(rules: Rules, entitlement?: Entitlement): TicketShell {
+  return { answer: (input) => computeTargets(rules, input, entitlement), seal: frozen };
 }
 
 /** The shell's open(): `opened`, the policy's deadlines and entitlement, then accepted, limited, forwarded, paged or rejected. */
 export function openTicket(input: OpenTicketInput, now: number, rules: Rules, entitlement?: Entitlement): TicketOutcome {
-  const m = machineForRun(input, undefined, now);
-  const begun = beginOpening(frozen(m), input, now);
-  const opened = begun.events[0];
-  const out: TicketOutcome = { machine: begun.machine, events: [] };
-  const answer = computeTargets(rules, targetsInput(frozen(out.machine), openingRequest, now), entitlement);
-  if (answer.refused !== undefined) {
-    adopt(out, refuseOpening(frozen(out.machine), opened, answer.refused, now));
-    return out;
-  }
-  adopt(out, mergeTargets(frozen(out.machine), openingRequest, answer.result, now));
-  adopt(out, completeOpening(frozen(out.machine), opened, answer.result, now));
-  return out;
+  return shell.openTicket(shellFor(rules, entitlement), input, now);
 }
 
 /** The wake-up timer fired (or a command arrived): whatever is due fires first. */
 export function tick(m: TicketMachine, now: number): TicketOutcome {
-  const out: TicketOutcome = { machine: m, events: [] };
-  adopt(out, fireDueAt(frozen(m), now));
-  return out;
+  return shell.tick({ answer: () => ({ refused: 'no recompute on a tick' }), seal: frozen }, m, now);
 }
 
-/**
- * One Update, as the shell's handler runs it: fire what is due, check `allowed`, apply, start the
- * children of a split, recompute the deadlines it asked for (ticketTargets), merge them, settle.
- */
+/** One Update, as the shell's handler runs it (api/what-if/ticket-shell.ts). */
 export function runCommand<C extends CommandBase>(
   m: TicketMachine,
   command: TicketCommand<C>,
@@ -185,40 +140,12 @@ export function runCommand<C extends CommandBase>(
   input: OpenTicketInput,
   rules: Rules,
 ): CommandOutcome {
-  const out: CommandOutcome = { machine: m, events: [] };
-  adopt(out, fireDueAt(frozen(m), now));
-  const refusal = command.allowed(frozen(out.machine), c, now);
-  if (refusal !== undefined) return { ...out, refused: refusal };
-  const step = command.apply(frozen(out.machine), c, now, input);
-  adopt(out, step);
-  if (step.children) {
-    out.children = step.children;
-    for (const child of step.children) adopt(out, childStarted(frozen(out.machine), child.input.ticketId, now));
-    adopt(out, splitRecorded(frozen(out.machine), step.children, c.by, now));
-  }
-  if (!step.recompute) return out;
-  out.recompute = step.recompute;
-  const answer = computeTargets(rules, targetsInput(frozen(out.machine), step.recompute, now));
-  // The shell's handler refuses the Update; what apply recorded stays adopted.
-  if (answer.refused !== undefined) return { ...out, refused: `the current rules refuse this: ${answer.refused}` };
-  out.result = answer.result;
-  adopt(out, mergeTargets(frozen(out.machine), step.recompute, answer.result, now));
-  if (command.settle) adopt(out, command.settle(frozen(out.machine), c, answer.result, now));
-  return out;
+  return shell.runCommand(shellFor(rules), m, command, c, now, input);
 }
 
 /** The shell's applyRulesChange(): recompute under the new rules and fire what is due, or keep the deadlines when they refuse. */
 export function changeRules(m: TicketMachine, reason: string, now: number, rules: Rules): TicketOutcome {
-  const out: TicketOutcome = { machine: m, events: [] };
-  const request = rulesChangeRequest(reason);
-  const answer = computeTargets(rules, targetsInput(frozen(m), request, now));
-  if (answer.refused !== undefined) {
-    adopt(out, rulesChangeRefused(frozen(m), reason, answer.refused, now));
-    return out;
-  }
-  adopt(out, mergeTargets(frozen(m), request, answer.result, now));
-  adopt(out, fireDueAt(frozen(out.machine), now));
-  return out;
+  return shell.changeRules(shellFor(rules), m, reason, now);
 }
 
 /**
