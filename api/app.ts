@@ -23,6 +23,7 @@ import { quoteRoutes } from './routes/quotes';
 import { fanOutWith, ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
 import { ticketRoutes } from './routes/tickets';
+import { whatIfRoutes } from './routes/what-if';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
 import { parse } from './validate';
 
@@ -141,6 +142,7 @@ function v1Routes(deps: RouteDeps, keys: ApiKeyStore, limits: ReturnType<typeof 
   const policyStore = new PolicyStore(deps.pool, deps.logger);
   v1.use(policyStore.middleware());
   v1.use('/tickets', ticketRoutes(deps));
+  v1.use(whatIfRoutes(deps));
   v1.use(policyPreviewRoutes(deps));
   v1.use(policyVersionRoutes(deps, policyStore, fanOutWith(deps)));
   v1.use(policyRoutes());

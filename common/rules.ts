@@ -45,7 +45,7 @@ export class RulesStore {
   constructor(private readonly pool: Pool) {}
 
   /** The policy's latest stored version (docs/policies.md "Stored policies"), else its built-in; cached by version. */
-  private async basePolicy(policyId: string): Promise<Policy> {
+  async basePolicy(policyId: string): Promise<Policy> {
     const { rows } = await this.pool.query<{ version: number }>(
       'SELECT max(version) AS version FROM policy_versions WHERE policy_id = $1',
       [policyId],

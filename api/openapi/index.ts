@@ -7,6 +7,7 @@ import { registerPublishedPaths } from './published';
 import { registerQuotePaths } from './quotes';
 import { registerRulePaths } from './rules';
 import { registerTicketPaths } from './tickets';
+import { registerWhatIfPaths } from './what-if';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(version: string) {
@@ -19,6 +20,7 @@ export function buildOpenApiDocument(version: string) {
   // Paths in the document's order: operations, tickets, rules, policies, quotes, administration, lifecycle, published.
   registerOperationPaths(registry);
   registerTicketPaths(registry);
+  registerWhatIfPaths(registry);
   registerRulePaths(registry);
   registerPolicyPaths(registry);
   registerPolicyVersionPaths(registry);

@@ -19,7 +19,7 @@ extendZodWithOpenApi(z);
  * A partial policy merged over the catalog's. Strict at every level: a key no policy has is
  * refused at its path, so nothing unknown is ever stored (the merged policy is then validated whole).
  */
-const overrideDocument = (description: string) =>
+export const overrideDocument = (description: string) =>
   z
     .record(z.string(), z.unknown())
     .superRefine((override, ctx) => {
