@@ -181,6 +181,11 @@ describe('role matrix: every documented operation, every kind of caller', () => 
       children: [{ title: 'Second relay', description: 'Also down.', severity: 'p3' }],
     })),
     'POST /v1/tickets/{ticketId}/escalate': commandOp('escalate', 'own', () => ({ reason: 'outage' })),
+    'POST /v1/tickets/{ticketId}/what-if': {
+      who: 'engineer',
+      path: () => `/v1/tickets/${ticketId}/what-if`,
+      body: () => ({ plan: 'gold' }),
+    },
     'POST /v1/tickets/{ticketId}/hotfix-required': commandOp('hotfix-required', 'engineer', () => ({ required: false })),
     'GET /v1/policies/{policyId}/override': { who: 'engineer', path: () => '/v1/policies/isode/override' },
     'PUT /v1/policies/{policyId}/override': {
