@@ -19,6 +19,7 @@ import { policyVersionRoutes } from './routes/policy-versions';
 import { policyRoutes } from './routes/policies';
 import { rateLimiters, type RateLimitSettings } from './rate-limits';
 import { publishedRoutes } from './routes/published';
+import { queueRoutes } from './routes/queue';
 import { quoteRoutes } from './routes/quotes';
 import { fanOutWith, ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
@@ -141,6 +142,7 @@ function v1Routes(deps: RouteDeps, keys: ApiKeyStore, limits: ReturnType<typeof 
   const policyStore = new PolicyStore(deps.pool, deps.logger);
   v1.use(policyStore.middleware());
   v1.use('/tickets', ticketRoutes(deps));
+  v1.use(queueRoutes(deps));
   v1.use(policyPreviewRoutes(deps));
   v1.use(policyVersionRoutes(deps, policyStore, fanOutWith(deps)));
   v1.use(policyRoutes());
