@@ -33,5 +33,5 @@ export async function availableTicketCommands(deps: RouteDeps, live: LiveTickets
       : `a ${principal.role} key cannot send this; it needs one of the roles: ${roles.join(', ')}`;
     return { command, allowed: refusal === null, refusal, roles };
   });
-  res.json({ ticketId, role: principal.role, commands: list });
+  res.json({ ticketId, workflowId: ticketWorkflowId(ticketId), role: principal.role, commands: list });
 }

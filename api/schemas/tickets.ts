@@ -233,6 +233,7 @@ export const TicketEventListSchema = z.object({ ticketId: z.string(), events: z.
 export const TicketCommandsSchema = z
   .object({
     ticketId: z.string(),
+    workflowId: z.string().openapi({ description: "The ticket's workflow id, as the Temporal UI shows it." }),
     role: z.string().openapi({ description: "The caller's role." }),
     commands: z.array(
       z.object({
