@@ -240,7 +240,7 @@ describe('the support console in a browser', () => {
     await page.goto(`${ll.url}/console/products`);
     await page.locator('section.version').first().waitFor(WAIT);
     expect(await overflow()).toBe(0);
-    await browser.screenshot(page, 'queue-phone');
+    await browser.screenshot(page, 'products-phone');
     await page.close();
   });
 });
