@@ -1,5 +1,5 @@
 # Lifeline API and worker, one image (docker-compose.yml picks the command).
-# Build stage: install everything, compile TypeScript to dist/.
+# Build stage: install everything, compile TypeScript to dist/ and bundle the console into dist/console/.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -13,6 +13,9 @@ COPY worker ./worker
 COPY policies ./policies
 COPY db ./db
 COPY common ./common
+# The support console: bundled by esbuild into dist/console, served by the API at /console.
+COPY console ./console
+COPY scripts/build-console.ts ./scripts/build-console.ts
 RUN npm run build && cp -r db/migrations dist/db/migrations
 
 # Runtime stage: production dependencies and the compiled code only.

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import helmet from 'helmet';
 import { config, publicBaseUrl, type Config } from '../common/config';
 import { allow, ApiKeyStore, authenticate } from './auth';
+import { consoleRoutes, type ConsoleSettings } from './console';
 import { inputGuard } from './input-guard';
 import { taskQueueBacklog } from './task-queue-backlog';
 import { createMetrics } from './metrics';
@@ -19,6 +20,7 @@ import { policyVersionRoutes } from './routes/policy-versions';
 import { policyRoutes } from './routes/policies';
 import { rateLimiters, type RateLimitSettings } from './rate-limits';
 import { publishedRoutes } from './routes/published';
+import { queueRoutes } from './routes/queue';
 import { quoteRoutes } from './routes/quotes';
 import { fanOutWith, ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
@@ -71,6 +73,8 @@ export function httpSettings(cfg: Config): HttpSettings {
 
 export interface AppDependencies extends RouteDeps {
   version?: string;
+  /** The console's Temporal UI links; defaults to the process's configuration. */
+  console?: ConsoleSettings;
   /** Defaults to the process's configuration. */
   http?: HttpSettings;
 }
@@ -143,6 +147,7 @@ function v1Routes(deps: RouteDeps, keys: ApiKeyStore, limits: ReturnType<typeof 
   v1.use(policyStore.middleware());
   v1.use('/tickets', ticketRoutes(deps));
   v1.use(whatIfRoutes(deps));
+  v1.use(queueRoutes(deps));
   v1.use(policyPreviewRoutes(deps));
   v1.use(policyVersionRoutes(deps, policyStore, fanOutWith(deps)));
   v1.use(policyRoutes());
@@ -163,7 +168,15 @@ function v1Routes(deps: RouteDeps, keys: ApiKeyStore, limits: ReturnType<typeof 
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
-export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', http = httpSettings(config()) }: AppDependencies): Express {
+export function createApp({
+  client,
+  pool,
+  taskQueue,
+  logger,
+  version = '0.1.0',
+  http = httpSettings(config()),
+  console: consoleSettings = { temporalUiUrl: config().TEMPORAL_UI_URL, temporalNamespace: config().TEMPORAL_NAMESPACE },
+}: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
@@ -215,6 +228,9 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
     res.type('text/javascript').send(docsInit);
   });
   app.use('/docs', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+
+  // The support console: static files built by scripts/build-console.ts, the API's own origin.
+  app.use('/console', consoleRoutes(consoleSettings));
 
   const routeDeps: RouteDeps = { client, pool, taskQueue, logger };
   app.use('/v1', v1Routes(routeDeps, keys, limits));

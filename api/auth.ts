@@ -154,13 +154,16 @@ export function authenticate(store: ApiKeyStore): RequestHandler {
 }
 
 /** Allows the listed roles; a staff role also allows the staff roles above it. */
+/** Whether a key of `role` passes allow(...allowed): a customer only where customers are named, staff by rank. */
+export function roleAllows(role: Role, allowed: readonly Role[]): boolean {
+  return allowed.some((r) => (r === 'customer' || role === 'customer' ? r === role : staffRank[role] >= staffRank[r]));
+}
+
 export function allow(...allowed: Role[]): RequestHandler {
   return (req, _res, next) => {
     const p = req.principal;
     if (!p) return next(problems.unauthenticated('No API key was presented.'));
-    const ok = allowed.some((role) =>
-      role === 'customer' || p.role === 'customer' ? role === p.role : staffRank[p.role] >= staffRank[role],
-    );
+    const ok = roleAllows(p.role, allowed);
     if (!ok) return next(problems.forbidden(`This operation needs one of the roles: ${allowed.join(', ')}.`));
     next();
   };

@@ -135,6 +135,14 @@ export class CompiledCalendar {
     return Math.max(t, this.starts[this.indexAfter(t)]);
   }
 
+  /** The next instant the calendar opens or closes after t (undefined when it never closes): when a countdown starts or stops. */
+  nextChange(t: number): number | undefined {
+    if (this.alwaysOpen) return undefined;
+    this.cover(t, t);
+    const i = this.indexAfter(t);
+    return this.starts[i] <= t ? this.ends[i] : this.starts[i];
+  }
+
   /**
    * The instant at which `ms` of open time has passed since `start`. A budget that runs out
    * exactly at closing time gives the closing instant, not the next opening.

@@ -2,7 +2,7 @@
  * `npm run dev`: the whole of Lifeline on one machine, nothing installed by hand.
  * Starts the Temporal dev server (SQLite under .data/, UI on :8233, search attributes
  * registered), embedded PostgreSQL (data under .data/), migrations, the worker and the API on
- * :3000; prints the URLs; stops everything cleanly on Ctrl-C. State survives a restart.
+ * :3000 (the console, built first, at /console); prints the URLs; stops everything cleanly on Ctrl-C. State survives a restart.
  * TEMPORAL_ADDRESS or DATABASE_URL, when set, point at servers you run instead.
  * `npm run dev -- --temporal=postgres` (or LIFELINE_TEMPORAL=postgres) runs the Temporal server on
  * its own PostgreSQL instead of the dev server (scripts/temporal-postgres.ts; data under
@@ -22,6 +22,7 @@ import { createLogger } from '../common/logger';
 import { CLIENT_CHANNEL_ARGS, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { workerFromConfig } from '../worker/worker';
+import { buildConsole } from './build-console';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { childPids, DevPidFile, findNewChild, postmasterPid, stopOrphans, takenPorts } from './dev-orphans';
 import { resolveTemporalCli } from './temporal-binaries';
@@ -162,6 +163,7 @@ function printWelcome(cfg: Config, ui: string | undefined, adminKey: string | un
   const api = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`;
   say('Lifeline is running:');
   say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz)`);
+  say(`  Console      ${api}/console   (sign in with an API key)`);
   say(
     `  Temporal UI  ${ui ? `${ui}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows` : 'none (the UI server could not be built; see above)'}`,
   );
@@ -240,13 +242,22 @@ async function main(): Promise<void> {
 
   try {
     await stopOrphansAndCheckPorts(cfg, dataDir);
+    // The console first: a build error shows before any server starts.
+    await buildConsole();
     const temporal = await startTemporal(cfg, mode, dataDir, stops, logger, pids);
     const { pool, adminKey } = await startDatabase(cfg, dataDir, stops, pids);
     await startWorker(cfg, temporal.connectionOptions, pool, stops, (err) => {
       logger.error({ err: err.message }, 'worker failed');
       void stopAll(1);
     });
-    const app = createApp({ client: temporal.client, pool, taskQueue: cfg.TEMPORAL_TASK_QUEUE, logger, http: httpSettings(cfg) });
+    const app = createApp({
+      client: temporal.client,
+      pool,
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      logger,
+      http: httpSettings(cfg),
+      console: { temporalUiUrl: temporal.uiUrl ?? '', temporalNamespace: cfg.TEMPORAL_NAMESPACE },
+    });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.PORT, cfg.HOST, () => resolve(s)).on('error', reject);
     });

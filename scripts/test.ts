@@ -1,7 +1,9 @@
 /**
  * `npm test`: does all its own set-up on a fresh clone, then runs every jest suite.
- *   1. resolves (building on first run) the Temporal time-skipping test server and dev server, and
- *      the schemathesis CLI the fuzz test runs (scripts/schemathesis.ts); then the Temporal server
+ *   1. builds the console (scripts/build-console.ts) and resolves (building on first run) the
+ *      Temporal time-skipping test server and dev server, the schemathesis CLI the fuzz test runs
+ *      (scripts/schemathesis.ts) and the Chromium the console's browser tests drive
+ *      (scripts/browser.ts; apt-get on a fresh Debian machine as root); then the Temporal server
  *      on PostgreSQL, which on a fresh machine is built (go install, minutes) while the suites on
  *      the dev servers run;
  *   2. starts an embedded PostgreSQL in a temporary directory (or uses TEST_DATABASE_URL);
@@ -15,6 +17,8 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveChromium } from './browser';
+import { buildConsole } from './build-console';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { resolveSchemathesis } from './schemathesis';
 import { resolveTemporalCli, resolveTemporalServer, resolveTestServer } from './temporal-binaries';
@@ -44,6 +48,8 @@ const log = (line: string) => process.stderr.write(`[lifeline:test] ${line}\n`);
 
 async function main(): Promise<number> {
   const started = Date.now();
+  await buildConsole();
+  log('console built into dist/console');
   const testServer = await resolveTestServer();
   const cli = await resolveTemporalCli();
   // After the CLI: on a fresh machine two Go builds at once only share the same cores; this one is
@@ -60,6 +66,17 @@ async function main(): Promise<number> {
     (err: Error) => {
       log(`schemathesis unavailable, the fuzz test will fail: ${err.message}`);
       return { LIFELINE_SCHEMATHESIS_UNAVAILABLE: err.message };
+    },
+  );
+  // Only the browser suites need it: when it cannot be had, they fail with the reason and the others run.
+  const chromium = await resolveChromium(process.env, log).then(
+    (resolved) => {
+      log(`Chromium: ${resolved.path} (${resolved.source})`);
+      return { CHROMIUM_PATH: resolved.path };
+    },
+    (err: Error) => {
+      log(`Chromium unavailable, the browser tests will fail: ${err.message}`);
+      return { LIFELINE_CHROMIUM_UNAVAILABLE: err.message };
     },
   );
 
@@ -92,6 +109,7 @@ async function main(): Promise<number> {
           ...(testServer.path ? { TEMPORAL_TEST_SERVER_PATH: testServer.path } : {}),
           ...(cli.path ? { TEMPORAL_CLI_PATH: cli.path } : {}),
           ...schemathesis,
+          ...chromium,
           ...env,
         },
       });

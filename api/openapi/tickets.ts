@@ -10,6 +10,9 @@ import {
   TicketListQuerySchema,
   TicketListSchema,
   TicketSchema,
+  TicketCommandsSchema,
+  QueueQuerySchema,
+  QueueSchema,
 } from '../schemas';
 import { body, errors, json, secured } from './shared';
 
@@ -58,6 +61,28 @@ export function registerTicketPaths(registry: OpenAPIRegistry): void {
     security: secured,
     request: { params: TicketIdParamSchema },
     responses: { 200: json('The events', TicketEventListSchema), ...errors('role', { 404: 'No such ticket' }) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/tickets/{ticketId}/commands',
+    summary: 'The commands this caller may send the ticket now, and why not the others',
+    description:
+      "Combines the role each command needs with the ticket workflow's `availableCommands` query, which runs each command's own rule on the live state.",
+    tags: ['tickets'],
+    security: secured,
+    request: { params: TicketIdParamSchema },
+    responses: { 200: json('Every command with its refusal, if any', TicketCommandsSchema), ...errors('role', { 404: 'No such ticket' }) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/queue',
+    summary: 'The support queue: open tickets by next due instant, each target clock read at asOf',
+    description:
+      "From the read model, soonest due first (tickets with nothing due last), in pages of `limit`; follow `nextCursor`. Each target's remaining business time is computed at `asOf` on its calendar, with whether it counts down at that instant and when that next changes, so a page can count down exactly between polls. A customer key sees its own tickets only.",
+    tags: ['tickets'],
+    security: secured,
+    request: { query: QueueQuerySchema },
+    responses: { 200: json('A page of the queue', QueueSchema), ...errors('role', { 400: 'Invalid filter or cursor' }) },
   });
   registerTicketCommandPaths(registry);
   registry.registerPath({

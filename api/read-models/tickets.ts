@@ -128,3 +128,54 @@ export function ticketEventJson(r: TicketEventRow) {
     recordedAt: r.recorded_at.toISOString(),
   };
 }
+
+/** The queue's filters, already scoped to the caller; only open tickets (not closed, not rejected). */
+export interface QueueFilter {
+  policyId?: string;
+  plan?: string;
+  severity?: string;
+  status?: string;
+  customerId?: string;
+  assigneeId?: string;
+  /** The last (nextDueAt, ticketId) of the previous page; a null due instant sorts last. */
+  after?: [string | null, string];
+  limit: number;
+}
+
+export type QueueRow = TicketRow & { snapshot: TicketState | null };
+
+/** Open tickets by next due instant (none last), then id; each filter one bound parameter (indexes: db/migrations/011). */
+export async function queueTickets(pool: Pool, f: QueueFilter): Promise<QueueRow[]> {
+  const where: string[] = ["status NOT IN ('closed', 'rejected')"];
+  const args: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    args.push(value);
+    where.push(sql.replaceAll('?', `$${args.length}`));
+  };
+  if (f.policyId) add('policy_id = ?', f.policyId);
+  if (f.plan) add('plan = ?', f.plan);
+  if (f.severity) add('severity = ?', f.severity);
+  if (f.status) add('status = ?', f.status);
+  if (f.customerId) add('customer_id = ?', f.customerId);
+  if (f.assigneeId) add('assignee_id = ?', f.assigneeId);
+  if (f.after) {
+    const [dueAt, ticketId] = f.after;
+    args.push(ticketId);
+    const id = `$${args.length}`;
+    if (dueAt === null) where.push(`next_due_at IS NULL AND ticket_id > ${id}`);
+    else {
+      args.push(dueAt);
+      const due = `$${args.length}::timestamptz`;
+      where.push(`(next_due_at > ${due} OR (next_due_at = ${due} AND ticket_id > ${id}) OR next_due_at IS NULL)`);
+    }
+  }
+  args.push(f.limit);
+  const { rows } = await pool.query<QueueRow>(
+    `SELECT ticket_id, customer_id, contract_id, policy_id, plan, severity, status, type, title, product, assignee_id,
+              opened_at, closed_at, next_due_at, breached, snapshot
+         FROM tickets WHERE ${where.join(' AND ')}
+        ORDER BY next_due_at ASC NULLS LAST, ticket_id ASC LIMIT $${args.length}`,
+    args,
+  );
+  return rows;
+}

@@ -34,7 +34,7 @@ import { idempotencyKeyOf, requestHash, ticketIdFor } from './tickets-open';
 import { hideForeign, type LiveTickets } from './tickets-live';
 
 /** The commands of POST /v1/tickets/:id/<command>: the Update each maps to, and who may send it. */
-const commands: Record<CommandName, { update: { name: string }; roles: Role[] }> = {
+export const commands: Record<CommandName, { update: { name: string }; roles: Role[] }> = {
   assign: { update: assignTicketUpdate, roles: ['engineer'] },
   respond: { update: respondUpdate, roles: ['engineer'] },
   'request-information': { update: requestInformationUpdate, roles: ['engineer'] },

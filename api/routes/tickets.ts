@@ -9,6 +9,7 @@ import type { RouteDeps } from './deps';
 import { mountTicketCommands } from './tickets-commands';
 import { hideForeign, liveTickets, ticketNotFound, type LiveTickets } from './tickets-live';
 import { openTicket } from './tickets-open';
+import { availableTicketCommands } from './tickets-available';
 
 /** GET /v1/tickets: the read model, newest first, a page at a time; customers see their own tickets only, whatever they ask for. */
 async function listPage({ pool }: RouteDeps, req: Request, res: Response): Promise<void> {
@@ -57,6 +58,7 @@ export function ticketRoutes(deps: RouteDeps): Router {
   router.post('/', allow('customer', 'engineer'), (req, res) => openTicket(deps, live, req, res));
   router.get('/:ticketId', allow('customer', 'engineer'), (req, res) => getTicket(live, req, res));
   router.get('/:ticketId/events', allow('customer', 'engineer'), (req, res) => getEvents(deps, req, res));
+  router.get('/:ticketId/commands', allow('customer', 'engineer'), (req, res) => availableTicketCommands(deps, live, req, res));
   mountTicketCommands(router, deps, live);
   return router;
 }

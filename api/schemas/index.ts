@@ -10,3 +10,4 @@ export * from './quotes';
 export * from './agreements';
 export * from './policy-documents';
 export * from './what-if';
+export * from './queue';

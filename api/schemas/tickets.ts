@@ -228,3 +228,23 @@ export const TicketEventSchema = z
   .openapi('TicketEvent');
 
 export const TicketEventListSchema = z.object({ ticketId: z.string(), events: z.array(TicketEventSchema) }).openapi('TicketEventList');
+
+/** GET /v1/tickets/{id}/commands: every command, and whether this caller may run it on the ticket now. */
+export const TicketCommandsSchema = z
+  .object({
+    ticketId: z.string(),
+    workflowId: z.string().openapi({ description: "The ticket's workflow id, as the Temporal UI shows it." }),
+    role: z.string().openapi({ description: "The caller's role." }),
+    commands: z.array(
+      z.object({
+        command: z.string().openapi({ description: 'The path segment: POST /v1/tickets/{id}/{command}.', example: 'respond' }),
+        allowed: z.boolean(),
+        refusal: z
+          .string()
+          .nullable()
+          .openapi({ description: "Why not: the caller's role, or the ticket's state as the workflow's own rule words it." }),
+        roles: z.array(z.string()).openapi({ description: 'The roles that may send it.' }),
+      }),
+    ),
+  })
+  .openapi('TicketCommands');

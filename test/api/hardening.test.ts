@@ -429,8 +429,8 @@ describe('hardening', () => {
       return routes;
     }
 
-    // The docs UI is for people: its page and files are not API operations.
-    const undocumented = (route: string) => /^get \/docs(\/|$)/.test(route);
+    // The docs UI and the console are for people: their pages and files (the console's config.json too) are not API operations.
+    const undocumented = (route: string) => /^get \/(docs|console)(\/|$)/.test(route);
 
     it('documents every route the app serves, and nothing it does not', async () => {
       const app = createApp({

@@ -146,6 +146,17 @@ describe('role matrix: every documented operation, every kind of caller', () => 
     },
     'GET /v1/tickets/{ticketId}': { who: 'own', path: () => `/v1/tickets/${ticketId}` },
     'GET /v1/tickets/{ticketId}/events': { who: 'own', path: () => `/v1/tickets/${ticketId}/events` },
+    'GET /v1/tickets/{ticketId}/commands': { who: 'own', path: () => `/v1/tickets/${ticketId}/commands` },
+    'GET /v1/queue': {
+      who: 'own',
+      path: () => '/v1/queue',
+      foreign: '2xx',
+      check: (caller, body) => {
+        const customers = new Set(body.tickets.map((t: { customerId: string }) => t.customerId));
+        if (caller === 'customerB') expect([...customers].filter((c) => c !== 'globex')).toEqual([]);
+        else expect(customers.has('acme')).toBe(true);
+      },
+    },
     'POST /v1/tickets/{ticketId}/assign': commandOp('assign', 'engineer', () => ({ engineer: { id: 'eng-1', name: 'Grace' } })),
     'POST /v1/tickets/{ticketId}/respond': commandOp('respond', 'engineer', () => ({ message: 'Looking', awaitCustomer: false })),
     'POST /v1/tickets/{ticketId}/request-information': commandOp('request-information', 'engineer', () => ({ message: 'Which host?' })),

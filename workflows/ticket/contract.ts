@@ -159,6 +159,13 @@ export interface HotfixCommand extends CommandBase {
 
 export const getTicketQuery = defineQuery<TicketState>('getTicket');
 
+/** One command's standing: the Update's name and why the state refuses it (null: it would be accepted). */
+export interface CommandStanding {
+  update: string;
+  refusal: string | null;
+}
+export const availableCommandsQuery = defineQuery<CommandStanding[]>('availableCommands');
+
 export const assignTicketUpdate = defineUpdate<TicketState, [AssignCommand]>('assign');
 export const respondUpdate = defineUpdate<TicketState, [RespondCommand]>('respond');
 export const requestInformationUpdate = defineUpdate<TicketState, [RequestInformationCommand]>('requestInformation');

@@ -42,6 +42,7 @@ import { resolutionReport } from './agreement-report';
 import { nextWake, refreshNextDue } from './clocks';
 import { childStarted, splitRecorded, ticketCommands, type ChildTicket, type TicketCommand } from './commands';
 import {
+  availableCommandsQuery,
   finalStatuses,
   getTicketQuery,
   INVALID_TICKET_INPUT,
@@ -63,7 +64,7 @@ import {
 } from './machine';
 import { beginOpening, completeOpening, fireDueAt, openingRequest, refuseOpening, rulesChangeRefused, rulesChangeRequest } from './opening';
 import { mergeTargets, targetsInput } from './targets';
-import { currentDetails, searchAttributeValues } from './view';
+import { availableCommands, currentDetails, searchAttributeValues } from './view';
 
 export type { TicketCarry } from './machine';
 
@@ -168,6 +169,8 @@ class TicketWorkflow extends EventSourcedWorkflow<TicketState, TicketEventRecord
       this.rulesChange = { reason: `${change.scope} changed (version ${change.version}): ${change.reason}` };
     });
     setHandler(getTicketQuery, () => this.snapshot());
+    // A query is not in history: adding it changes no replay.
+    setHandler(availableCommandsQuery, () => availableCommands(this.machine, Date.now()));
     this.registerWriteRetry();
   }
 
