@@ -6,6 +6,7 @@ import { formatCountdown, formatFull, formatWhen, targetLabel } from './format';
 import type { Cleanup, PageContext } from './main';
 import { targetTimeline } from './timeline';
 import type { Ticket, TicketCommands, TicketEvent } from './types';
+import { whatIfPanel } from './what-if';
 
 const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const at = (iso: string | undefined, now: number, zone?: string) =>
@@ -85,6 +86,7 @@ export async function renderTicket(ctx: PageContext, ticketId: string): Promise<
       return;
     }
     const now = Date.now();
+    const whatIf = await whatIfPanel(ticket, commands.role).catch(() => null);
     main.replaceChildren(
       h('p', {}, h('a', { href: '/console/queue' }, '← Queue')),
       h('h1', {}, ticket.title),
@@ -105,6 +107,7 @@ export async function renderTicket(ctx: PageContext, ticketId: string): Promise<
         targetsTable(ticket, now),
       ),
       commandsPanel(ticketId, commands, (what) => void load(what)),
+      whatIf ?? '',
       eventsList(events.events, now),
     );
     if (said) announce(said);

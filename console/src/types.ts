@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { QueueSchema, QueueTargetSchema } from '../../api/schemas/queue';
 import type { TicketCommandsSchema, TicketEventListSchema, TicketSchema } from '../../api/schemas/tickets';
 import type { LifecycleStateSchema } from '../../api/schemas/lifecycle';
+import type { WhatIfResponseSchema } from '../../api/schemas/what-if';
 
 export type Queue = z.infer<typeof QueueSchema>;
 export type QueueTicket = Queue['tickets'][number];
@@ -11,6 +12,7 @@ export type Ticket = z.infer<typeof TicketSchema>;
 export type TicketEvent = z.infer<typeof TicketEventListSchema>['events'][number];
 export type TicketCommands = z.infer<typeof TicketCommandsSchema>;
 export type LifecycleState = z.infer<typeof LifecycleStateSchema>;
+export type WhatIf = z.infer<typeof WhatIfResponseSchema>;
 
 /** GET /console/config.json (api/console.ts). */
 export interface ConsoleConfig {

@@ -4,6 +4,7 @@
  * key sees, products, keyboard use and a phone-width layout. Screenshots go to test/artifacts/console/.
  */
 import type { Page } from 'playwright-core';
+import { catalog, compileCalendar } from '../../policies/index';
 import { call, startLifeline, type RunningLifeline } from '../helpers/lifeline';
 import { launchConsoleBrowser, type ConsoleBrowser } from './browser';
 
@@ -168,6 +169,29 @@ describe('the support console in a browser', () => {
     expect(await page.locator('ol.events li[data-event="responded"]').count()).toBe(1);
     await browser.screenshot(page, 'ticket');
     await page.close();
+  });
+
+  it('replays a ticket under another plan on its page, for staff only', async () => {
+    const ticket = (await call(ll.url, 'GET', `/v1/tickets/${ids['Acme gateway slow']}`, { key: keys.engineer })).body;
+    const ukOffice = compileCalendar(catalog.isode.calendars.find((c) => c.id === 'uk-office')!);
+    const bronzeDue = new Date(ukOffice.due(Date.parse(ticket.openedAt), '3 working days')).toISOString();
+    const page = await signIn(keys.engineer);
+    await page.getByRole('link', { name: 'Acme gateway slow' }).click();
+    await page.getByRole('heading', { name: 'What if…' }).waitFor(WAIT);
+    await page.getByLabel('Plan').selectOption('bronze');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    const row = page.locator('#what-if-result tr[data-target="firstResponse#1"]');
+    await row.waitFor(WAIT);
+    expect(await row.locator('td[data-label="Due (what-if)"] time').getAttribute('datetime')).toBe(bronzeDue);
+    expect(await row.locator('td[data-label="It would have had"]').textContent()).toBe('running');
+    await browser.screenshot(page, 'what-if');
+    await page.close();
+    // A customer key's ticket page has no what-if panel.
+    const customer = await signIn(keys.acme);
+    await customer.getByRole('link', { name: 'Acme gateway slow' }).click();
+    await customer.getByRole('heading', { name: 'Acme gateway slow' }).waitFor(WAIT);
+    expect(await customer.getByRole('heading', { name: 'What if…' }).count()).toBe(0);
+    await customer.close();
   });
 
   it('shows a customer key its own tickets only and refuses another customer’s page', async () => {
