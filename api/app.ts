@@ -22,6 +22,7 @@ import { publishedRoutes } from './routes/published';
 import { quoteRoutes } from './routes/quotes';
 import { fanOutWith, ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
+import { reportRoutes } from './routes/reports';
 import { ticketRoutes } from './routes/tickets';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
 import { parse } from './validate';
@@ -141,6 +142,7 @@ function v1Routes(deps: RouteDeps, keys: ApiKeyStore, limits: ReturnType<typeof 
   const policyStore = new PolicyStore(deps.pool, deps.logger);
   v1.use(policyStore.middleware());
   v1.use('/tickets', ticketRoutes(deps));
+  v1.use('/reports', reportRoutes(deps));
   v1.use(policyPreviewRoutes(deps));
   v1.use(policyVersionRoutes(deps, policyStore, fanOutWith(deps)));
   v1.use(policyRoutes());

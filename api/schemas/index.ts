@@ -9,3 +9,4 @@ export * from './published';
 export * from './quotes';
 export * from './agreements';
 export * from './policy-documents';
+export * from './reports';
