@@ -66,7 +66,7 @@ export const TargetFiguresSchema = z.object({
 
 const durations = (what: string) =>
   z.object({
-    count: z.number().int().describe(`Met ${what} targets.`),
+    count: z.number().int().describe(`Met ${what} targets (whose elapsed time is known: their calendar was loadable).`),
     medianMs: ms.describe('percentile_disc(0.5) of their business time, waiting excluded: an observed value, never interpolated.'),
     p90Ms: ms.describe('percentile_disc(0.9), likewise.'),
   });
