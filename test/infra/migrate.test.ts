@@ -5,6 +5,8 @@ import { migrate, MIGRATIONS_DIR } from '../../db/migrate';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { persistTicketEvents } from '../../activities/ticket-events';
 import { backfillTicketTargets } from '../../common/report-backfill';
+import { recordTicketEvent } from '../../activities/legacy-ticket-events';
+import type { LegacyTicketState } from '../../workflows/legacy/types';
 import { RulesStore } from '../../common/rules';
 import { relieve, respond } from '../../workflows/ticket/commands';
 import { at, engineer, TicketScenario } from '../unit/workflows/fixtures';
@@ -89,5 +91,30 @@ describe('migrations', () => {
     expect(await backfillTicketTargets(db.pool, rules)).toEqual({ tickets: 1 });
     expect((await db.pool.query(facts, [s.input.ticketId])).rows).toEqual(written);
     expect(await backfillTicketTargets(db.pool, rules)).toEqual({ tickets: 0 });
+  });
+
+  it('backfills a first-slice ticket (its snapshot has no targets) with its one counted row', async () => {
+    const by = { kind: 'customer' as const, id: 'acme-portal' };
+    const snapshot: LegacyTicketState = {
+      ...{ ticketId: 'TKT-00000000000BAC02', status: 'open', customerId: 'acme', policyId: 'isode', plan: 'gold', severity: 'p3' },
+      ...{
+        type: 'incident',
+        title: 'Old',
+        description: 'first slice',
+        channel: 'email',
+        openedAt: '2025-06-02T09:00:00.000Z',
+        openedBy: by,
+        eventCount: 1,
+      },
+    };
+    await recordTicketEvent(db.pool, {
+      ...{ workflowId: 'ticket-TKT-00000000000BAC02', ticketId: snapshot.ticketId, seq: 1, type: 'opened' },
+      ...{ occurredAt: snapshot.openedAt, actor: by, data: {}, snapshot },
+    });
+    expect(await backfillTicketTargets(db.pool, new RulesStore(db.pool))).toEqual({ tickets: 1 });
+    const { rows } = await db.pool.query('SELECT kind, status, ticket_row, opened_at FROM ticket_targets WHERE ticket_id = $1', [
+      snapshot.ticketId,
+    ]);
+    expect(rows).toEqual([{ kind: 'none', status: 'none', ticket_row: true, opened_at: new Date(snapshot.openedAt) }]);
   });
 });
