@@ -43,7 +43,7 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     computeTargets: (input: ComputeTargetsInput) => computeTargets(rules, pool, input),
     /** Local activity: events, read model and outbox rows in one transaction, then a first delivery attempt. */
     persistTicketEvents: async (events: TicketEventRecord[]): Promise<PersistResult> => {
-      const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistTicketEvents(pool, batch));
+      const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistTicketEvents(pool, batch, rules));
       return written(await deliverInline(notify, deliveries), repaired);
     },
     /** Local activity: a lifecycle's milestones, notice days and instants in the product's zone. */

@@ -2,21 +2,29 @@ import { appendEvents } from './event-log';
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
 import type { TicketEventRecord, TicketState } from '../workflows/ticket/contract';
 import { queueTicketNotifications } from './notifications/ticket-messages';
+import { ticketCalendars } from '../common/report-calendars';
+import { ticketTargetFacts } from '../common/report-facts';
+import type { RulesStore } from '../common/rules';
+import { replaceTicketFacts } from '../common/ticket-targets-table';
 
 /**
  * Appends a batch of ticket events, brings the tickets read-model row up to date and queues the
  * notifications they cause, in one transaction. Idempotent: (workflow_id, seq) is unique, each
  * notification has an idempotency key per event and recipient, and the read model only moves to a
- * higher sequence number. Returns the notifications still waiting to be sent.
+ * higher sequence number, and with it the ticket's report facts (common/report-facts.ts). Returns
+ * the notifications still waiting to be sent.
  */
-export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[]): Promise<{ deliveries: number[] }> {
+export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[], rules: RulesStore): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
   return withTransaction(pool, async (client) => {
     await appendEvents(client, 'ticket_events', 'ticket_id', events, (e) => e.ticketId);
     const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
     // The state after the whole batch is on its last event (an earlier one may carry an older state).
     const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
-    if (snapshot) await upsertReadModel(client, last.workflowId, last.seq, snapshot);
+    if (snapshot && (await upsertReadModel(client, last.workflowId, last.seq, snapshot))) {
+      // The facts move with the row they derive from, in the same transaction.
+      await replaceTicketFacts(client, snapshot.ticketId, last.seq, ticketTargetFacts(snapshot, await ticketCalendars(rules, snapshot)));
+    }
     const deliveries: number[] = [];
     for (const event of events) {
       // The workflow puts the state after the batch on its last event; notifications are rendered from it.
@@ -28,8 +36,9 @@ export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[
   });
 }
 
-async function upsertReadModel(client: PoolClient, workflowId: string, seq: number, s: TicketState): Promise<void> {
-  await client.query(
+/** Whether the row moved (it was new, or at a lower seq). */
+async function upsertReadModel(client: PoolClient, workflowId: string, seq: number, s: TicketState): Promise<boolean> {
+  const { rowCount } = await client.query(
     `INSERT INTO tickets (ticket_id, workflow_id, customer_id, policy_id, plan, severity, status, type, title,
                           product, opened_at, closed_at, last_seq, snapshot, contract_id, assignee_id, next_due_at, breached, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, now())
@@ -61,4 +70,5 @@ async function upsertReadModel(client: PoolClient, workflowId: string, seq: numb
       s.breached,
     ],
   );
+  return (rowCount ?? 0) > 0;
 }

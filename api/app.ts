@@ -24,6 +24,7 @@ import { queueRoutes } from './routes/queue';
 import { quoteRoutes } from './routes/quotes';
 import { fanOutWith, ruleRoutes } from './routes/rules';
 import type { RouteDeps } from './routes/deps';
+import { reportRoutes } from './routes/reports';
 import { ticketRoutes } from './routes/tickets';
 import { whatIfRoutes } from './routes/what-if';
 import { ApiKeyIdParamSchema, CreateApiKeyRequestSchema } from './schemas';
@@ -148,6 +149,7 @@ function v1Routes(deps: RouteDeps, keys: ApiKeyStore, limits: ReturnType<typeof 
   v1.use('/tickets', ticketRoutes(deps));
   v1.use(whatIfRoutes(deps));
   v1.use(queueRoutes(deps));
+  v1.use('/reports', reportRoutes(deps));
   v1.use(policyPreviewRoutes(deps));
   v1.use(policyVersionRoutes(deps, policyStore, fanOutWith(deps)));
   v1.use(policyRoutes());

@@ -54,6 +54,7 @@ export type {
   HolidayRule,
   LifecycleRules,
   MinorSupportRule,
+  GoalSpec,
 } from './schema';
 export { computeTicketTargets, ticketRulesDigest, remainingOn } from './ticket-rules';
 export type { TicketRuleInputs, TargetClock, ClockPause, ComputedTarget, TicketRulesDigest } from './ticket-rules';

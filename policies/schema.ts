@@ -190,6 +190,20 @@ export const targetSchema = z.strictObject({
 });
 export type TargetSpec = z.infer<typeof targetSchema>;
 
+/**
+ * A published compliance goal: a share of a target kind met on time, a statistic over many tickets
+ * that the SLA report computes (api/read-models/reports.ts), e.g. Isode 002's 90 % of incidents relieved in time.
+ */
+export const goalSchema = z.strictObject({
+  id,
+  target: z.enum(targetKinds).describe('the kind of target whose windows are counted'),
+  share: z.number().gt(0).max(1).describe('the share of decided targets (met, or breached) to be met on time'),
+  ticketTypes: z.array(z.enum(ticketTypes)).min(1).optional().describe('only tickets of these types count; all when absent'),
+  text: z.string().min(1),
+  source,
+});
+export type GoalSpec = z.infer<typeof goalSchema>;
+
 const condition = z
   .object({
     severities: z.array(id).optional(),
@@ -354,6 +368,8 @@ export const policySchema = z
     agreements: agreementRulesSchema.optional(),
     /** Prices: support-year fees, co-terming a licence extension, back payment for missed Updates (policies/quote-rules.ts). */
     quotes: quoteRulesSchema.optional(),
+    /** Compliance goals over many tickets, reported by GET /v1/reports/sla, never enforced on one ticket. */
+    goals: z.array(goalSchema).default([]),
   })
   .superRefine((p, ctx) => {
     // What could not run is looked for in a policy otherwise valid (every duration parsed, every calendar compiling).
@@ -415,8 +431,18 @@ export const policySchema = z
         }
       }
     }
+    for (const issue of goalIssues(p)) ctx.addIssue({ code: 'custom', ...issue });
     if (shapeValid) for (const issue of runnabilityIssues(p)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+/** A goal must name a target kind the policy sets somewhere, and goal ids are unique. */
+function goalIssues(p: { goals: GoalSpec[]; targets: Record<string, Record<string, Partial<Record<string, unknown>>>> }): Issue[] {
+  const kinds = new Set(Object.values(p.targets).flatMap((bySeverity) => Object.values(bySeverity).flatMap((k) => Object.keys(k))));
+  const unknownKinds = p.goals.flatMap((g, i) =>
+    kinds.has(g.target) ? [] : [{ path: ['goals', i, 'target'], message: `no target of kind "${g.target}" in this policy` }],
+  );
+  return [...unknownKinds, ...duplicateIds(p.goals, 'goal', 'goals')];
+}
 
 type Issue = { path: Array<string | number>; message: string };
 

@@ -23,6 +23,8 @@ import { CLIENT_CHANNEL_ARGS, ensureSearchAttributes, temporalConnectionOptions 
 import { migrate } from '../db/migrate';
 import { workerFromConfig } from '../worker/worker';
 import { buildConsole } from './build-console';
+import { backfillTicketTargets } from '../common/report-backfill';
+import { RulesStore } from '../common/rules';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { childPids, DevPidFile, findNewChild, postmasterPid, stopOrphans, takenPorts } from './dev-orphans';
 import { resolveTemporalCli } from './temporal-binaries';
@@ -129,6 +131,9 @@ async function startDatabase(cfg: Config, dataDir: string, stops: Stops, pids: D
   stops.push(() => pool.end());
   const migrations = await migrate(pool);
   if (migrations.applied.length) say(`applied migrations: ${migrations.applied.join(', ')}`);
+  // As the worker does at start: report facts for tickets written before migration 011 (docs/architecture.md "Reports").
+  const backfill = await backfillTicketTargets(pool, new RulesStore(pool));
+  if (backfill.tickets) say(`report facts backfilled for ${backfill.tickets} tickets`);
   if (!adminKey) {
     say('no admin key written: DATABASE_URL names a database of your own; set LIFELINE_ADMIN_API_KEY to bootstrap one there');
     return { pool, adminKey };

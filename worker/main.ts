@@ -6,6 +6,8 @@ import { createPool } from '../common/db';
 import { createLogger } from '../common/logger';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
+import { backfillTicketTargets } from '../common/report-backfill';
+import { RulesStore } from '../common/rules';
 import { devKeyRefusal } from '../api/auth';
 import { workerFromConfig } from './worker';
 
@@ -21,6 +23,9 @@ async function main(): Promise<void> {
   const pool = createPool(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_MAX });
   const migrations = await migrate(pool);
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
+  // Tickets written before the report facts existed get theirs (docs/architecture.md "Reports").
+  const backfill = await backfillTicketTargets(pool, new RulesStore(pool));
+  if (backfill.tickets) logger.info(backfill, 'report facts backfilled');
   // A production worker runs only where the development admin key cannot open the API.
   const refusal = await devKeyRefusal(cfg, pool);
   if (refusal) {

@@ -5,6 +5,7 @@ import { registerPolicyPaths } from './policies';
 import { registerPolicyVersionPaths } from './policy-versions';
 import { registerPublishedPaths } from './published';
 import { registerQuotePaths } from './quotes';
+import { registerReportPaths } from './reports';
 import { registerRulePaths } from './rules';
 import { registerTicketPaths } from './tickets';
 import { registerWhatIfPaths } from './what-if';
@@ -17,10 +18,11 @@ export function buildOpenApiDocument(version: string) {
     scheme: 'bearer',
     description: 'An API key: `Authorization: Bearer <key>` (or the `X-API-Key` header).',
   });
-  // Paths in the document's order: operations, tickets, rules, policies, quotes, administration, lifecycle, published.
+  // Paths in the document's order: operations, tickets, reports, rules, policies, quotes, administration, lifecycle, published.
   registerOperationPaths(registry);
   registerTicketPaths(registry);
   registerWhatIfPaths(registry);
+  registerReportPaths(registry);
   registerRulePaths(registry);
   registerPolicyPaths(registry);
   registerPolicyVersionPaths(registry);

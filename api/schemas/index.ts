@@ -11,3 +11,4 @@ export * from './agreements';
 export * from './policy-documents';
 export * from './what-if';
 export * from './queue';
+export * from './reports';

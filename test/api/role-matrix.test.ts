@@ -144,6 +144,13 @@ describe('role matrix: every documented operation, every kind of caller', () => 
         else expect(customers.has('acme')).toBe(true);
       },
     },
+    'GET /v1/reports/sla': {
+      who: 'own',
+      path: () => '/v1/reports/sla?from=2026-01-01&to=2027-01-01&customerId=acme',
+      foreign: '2xx',
+      // A customer's report is of its own tickets whatever customerId it asks for; staff get the one asked for.
+      check: (caller, body) => expect(body.filters.customerId).toBe(caller === 'customerB' ? 'globex' : 'acme'),
+    },
     'GET /v1/tickets/{ticketId}': { who: 'own', path: () => `/v1/tickets/${ticketId}` },
     'GET /v1/tickets/{ticketId}/events': { who: 'own', path: () => `/v1/tickets/${ticketId}/events` },
     'GET /v1/tickets/{ticketId}/commands': { who: 'own', path: () => `/v1/tickets/${ticketId}/commands` },

@@ -1,6 +1,7 @@
 import { openFirstSliceTickets } from '../../activities/legacy-tickets-report';
 import { recordTicketEvent } from '../../activities/legacy-ticket-events';
 import { persistTicketEvents } from '../../activities/ticket-events';
+import { RulesStore } from '../../common/rules';
 import type { LegacyTicketState } from '../../workflows/legacy/types';
 import { openingState } from '../../workflows/ticket/machine';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -65,18 +66,22 @@ describe('first-slice tickets still open', () => {
       },
       Date.parse('2026-03-02T09:00:00Z'),
     );
-    await persistTicketEvents(db.pool, [
-      {
-        workflowId: 'ticket-TKT-00000000000000B1',
-        ticketId: state.ticketId,
-        seq: 1,
-        type: 'opened',
-        occurredAt: state.openedAt,
-        actor: by,
-        data: {},
-        snapshot: { ...state, eventCount: 1 },
-      },
-    ]);
+    await persistTicketEvents(
+      db.pool,
+      [
+        {
+          workflowId: 'ticket-TKT-00000000000000B1',
+          ticketId: state.ticketId,
+          seq: 1,
+          type: 'opened',
+          occurredAt: state.openedAt,
+          actor: by,
+          data: {},
+          snapshot: { ...state, eventCount: 1 },
+        },
+      ],
+      new RulesStore(db.pool),
+    );
     expect(await openFirstSliceTickets(db.pool)).toEqual({ count: 1, ticketIds: ['TKT-00000000000000A1'] });
   });
 });

@@ -40,6 +40,36 @@ describe('policy validation', () => {
     const dangling = { ...isode, defaultCalendar: 'nowhere', targets: { platinum: {} } } as unknown as PolicyInput;
     expect(() => loadPolicy(dangling)).toThrow(/defaultCalendar: no calendar "nowhere"[\s\S]*targets\.platinum: no plan "platinum"/);
   });
+
+  it("takes compliance goals as data: Isode 002's 90 % relief goal, and refuses one on a target kind the policy lacks", () => {
+    expect(catalog.isode.goals).toEqual([
+      expect.objectContaining({ id: 'relief90', target: 'relief', share: 0.9, ticketTypes: ['incident'] }),
+    ]);
+    expect(catalog.xecuritas.goals).toEqual([]);
+    const goal = { id: 'g', target: 'resolution', share: 0.95, text: 'resolved in time', source: 'x' };
+    let error: PolicyError | undefined;
+    try {
+      loadPolicy({
+        ...isode,
+        id: 'acme-goals',
+        goals: [goal, { ...goal, target: 'relief', share: 1.5 }, { ...goal, target: 'relief' }],
+      } as PolicyInput);
+    } catch (err) {
+      error = err as PolicyError;
+    }
+    expect(error!.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['goals[0].target', 'goals[1].share']));
+    expect(error!.message).toMatch(/goals\[0\]\.target: no target of kind "resolution" in this policy/);
+    expect(() =>
+      loadPolicy({
+        ...isode,
+        id: 'acme-goals',
+        goals: [
+          { ...goal, target: 'relief' },
+          { ...goal, target: 'relief' },
+        ],
+      } as PolicyInput),
+    ).toThrow(/goals\[1\]\.id: goals\[0\] is already goal "g"/);
+  });
 });
 
 describe('contract overrides', () => {
