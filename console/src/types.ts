@@ -4,6 +4,7 @@ import type { QueueSchema, QueueTargetSchema } from '../../api/schemas/queue';
 import type { TicketCommandsSchema, TicketEventListSchema, TicketSchema } from '../../api/schemas/tickets';
 import type { LifecycleStateSchema } from '../../api/schemas/lifecycle';
 import type { WhatIfResponseSchema } from '../../api/schemas/what-if';
+import type { SlaReportSchema } from '../../api/schemas/reports';
 
 export type Queue = z.infer<typeof QueueSchema>;
 export type QueueTicket = Queue['tickets'][number];
@@ -13,6 +14,7 @@ export type TicketEvent = z.infer<typeof TicketEventListSchema>['events'][number
 export type TicketCommands = z.infer<typeof TicketCommandsSchema>;
 export type LifecycleState = z.infer<typeof LifecycleStateSchema>;
 export type WhatIf = z.infer<typeof WhatIfResponseSchema>;
+export type SlaReport = z.infer<typeof SlaReportSchema>;
 
 /** GET /console/config.json (api/console.ts). */
 export interface ConsoleConfig {

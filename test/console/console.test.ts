@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { catalog, compileCalendar } from '../../policies/index';
+import { seedIsodeQuarter } from '../fixtures/isode-quarter';
 import { call, startLifeline, type RunningLifeline } from '../helpers/lifeline';
 import { launchConsoleBrowser, type ConsoleBrowser } from './browser';
 
@@ -246,10 +247,19 @@ describe('the support console in a browser', () => {
     await page.close();
   });
 
-  it('says reports are not available while the API has no report endpoint', async () => {
+  it('shows the Isode promise for a seeded quarter: 29 of 35 incidents relieved in time, 82.9 % against 90 %', async () => {
+    await seedIsodeQuarter(ll.db.pool);
     const page = await signIn(keys.engineer);
     await page.getByRole('link', { name: 'Reports' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Reports not available' }).waitFor(WAIT);
+    await page.getByLabel('From', { exact: true }).fill('2026-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2026-04-01');
+    await page.getByLabel('Policy', { exact: true }).fill('isode');
+    await page.getByRole('button', { name: 'Show report' }).click();
+    const goal = page.locator('#report-body tr').filter({ hasText: '002 Relief and Resolution' });
+    await goal.waitFor(WAIT);
+    expect(await goal.locator('td').allTextContents()).toEqual(expect.arrayContaining(['35', '29', '82.9 %', '90 %', 'no']));
+    expect(await page.locator('#report-body svg.chart').count()).toBeGreaterThan(0);
+    await browser.screenshot(page, 'reports');
     await page.close();
   });
 
