@@ -3,6 +3,7 @@ import { compileCalendar } from '../policies/calendar';
 import { PolicyInputError } from '../policies/errors';
 import type { CalendarOf } from './report-facts';
 import type { RulesStore } from './rules';
+import type { Policy } from '../policies/schema';
 import type { TicketState } from '../workflows/ticket/contract';
 
 /**
@@ -22,7 +23,11 @@ export async function ticketCalendars(
       throw err;
     },
   );
-  if (!policy) return () => undefined;
+  return policy ? calendarsOf(policy) : () => undefined;
+}
+
+/** A policy's calendars by id, compiled (once per spec). */
+export function calendarsOf(policy: Policy): CalendarOf {
   return (calendarId) => {
     const spec = policy.calendars.find((c) => c.id === calendarId);
     return spec ? compileCalendar(spec) : undefined;

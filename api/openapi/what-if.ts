@@ -1,5 +1,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { TicketIdParamSchema, WhatIfRequestSchema, WhatIfResponseSchema } from '../schemas';
+import {
+  ReportWhatIfRequestSchema,
+  ReportWhatIfResponseSchema,
+  TicketIdParamSchema,
+  WhatIfRequestSchema,
+  WhatIfResponseSchema,
+} from '../schemas';
 import { body, errors, json, secured } from './shared';
 
 /** What-if replays (api/routes/what-if.ts). */
@@ -19,6 +25,20 @@ export function registerWhatIfPaths(registry: OpenAPIRegistry): void {
         400: 'Invalid body: an unknown plan or severity, a policy version that is not stored, a draft or terms that do not validate',
         404: 'No such ticket',
       }),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/reports/what-if',
+    summary: "A report's tickets under other rules: the figures before and after",
+    description:
+      "Every ticket of the report (one policy's, at most 5,000) replayed as POST /v1/tickets/{id}/what-if does, under the scenario; the same report statement run over the replayed tickets' facts beside the report as it is (e.g. this quarter's share met on time under the proposed policy version). The replayed tickets keep their recorded plan and severity in the report's columns, so the same filters select the same tickets. Nothing is written. Roles: engineer, manager, admin.",
+    tags: ['reports'],
+    security: secured,
+    request: body(ReportWhatIfRequestSchema),
+    responses: {
+      200: json('The report before and under the scenario', ReportWhatIfResponseSchema),
+      ...errors('role', { 400: 'Invalid body: the report without its policy, a scenario it cannot run, more than 5,000 tickets' }),
     },
   });
 }

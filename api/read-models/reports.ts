@@ -216,12 +216,11 @@ function figures(
   };
 }
 
-/** Compliance figures of the tickets opened in [from, to) in `zone`, under the filters, read from `source` (an allow-listed table). */
-export async function slaReport(db: Pool | PoolClient, query: SlaReportRequest, source: string = 'ticket_targets'): Promise<SlaReport> {
-  const table = reportSource(source);
-  const buckets = reportBuckets(query);
+/** The period ($1, $2: its first bucket's start and the end of `to` in the zone), then `leading`, then one parameter per filter. */
+function periodAndFilters(query: SlaReportRequest, leading: unknown[]): { args: unknown[]; where: string } {
+  const start = reportBuckets(query)[0].startsAt;
   const end = DateTime.fromISO(query.to, { zone: query.zone }).toUTC().toISO()!;
-  const args: unknown[] = [buckets[0].startsAt, end, buckets.map((b) => b.startsAt)];
+  const args: unknown[] = [start, end, ...leading];
   const where = (Object.keys(FILTERS) as FilterKey[])
     .filter((k) => query[k] !== undefined)
     .map((k) => {
@@ -229,6 +228,26 @@ export async function slaReport(db: Pool | PoolClient, query: SlaReportRequest, 
       return `AND ${FILTERS[k]} = $${args.length}`;
     })
     .join(' ');
+  return { args, where };
+}
+
+/** The tickets a report counts (at most `limit` + 1, so a caller can tell there are more), in opening order. */
+export async function reportTickets(db: Pool | PoolClient, query: SlaReportRequest, limit: number): Promise<string[]> {
+  const { args, where } = periodAndFilters(query, []);
+  args.push(limit + 1);
+  const { rows } = await db.query<{ ticket_id: string }>(
+    `SELECT ticket_id FROM ticket_targets WHERE ticket_row AND opened_at >= $1 AND opened_at < $2 ${where}
+      ORDER BY opened_at, ticket_id LIMIT $${args.length}`,
+    args,
+  );
+  return rows.map((r) => r.ticket_id);
+}
+
+/** Compliance figures of the tickets opened in [from, to) in `zone`, under the filters, read from `source` (an allow-listed table). */
+export async function slaReport(db: Pool | PoolClient, query: SlaReportRequest, source: string = 'ticket_targets'): Promise<SlaReport> {
+  const table = reportSource(source);
+  const buckets = reportBuckets(query);
+  const { args, where } = periodAndFilters(query, [buckets.map((b) => b.startsAt)]);
   const part = await run<{ kinds: GroupRow[]; times: TimeRow[]; tickets: TicketRow[] }>(db, reportSql(table, where), args);
   const { kinds, times, tickets } = part;
   const escalations = kinds

@@ -1,6 +1,9 @@
 /** What a what-if reads besides the ticket: a stored policy version, and the local terms merged over a policy. */
 import type { Pool } from 'pg';
 import type { PolicyOverride } from '../../policies/index';
+import type { Actor } from '../../workflows/contract';
+import type { TicketState } from '../../workflows/ticket/contract';
+import type { RecordedEvent } from '../what-if/recorded-commands';
 
 /** A stored version's document (docs/policies.md "Stored policies"), or undefined. */
 export async function storedPolicyDocument(pool: Pool, policyId: string, version: number): Promise<unknown> {
@@ -29,4 +32,41 @@ export async function localTerms(
       : Promise.resolve({ rows: [] as Array<{ override: PolicyOverride; version: number }> }),
   ]);
   return { policy: policy.rows[0], contract: terms.rows[0] };
+}
+
+/** The latest state and the events of each ticket, for a report's what-if (one query each, not one per ticket). */
+export async function recordedTickets(
+  pool: Pool,
+  ticketIds: string[],
+): Promise<Map<string, { state: TicketState; events: RecordedEvent[] }>> {
+  const [states, events] = await Promise.all([
+    pool.query<{ ticket_id: string; snapshot: TicketState }>('SELECT ticket_id, snapshot FROM tickets WHERE ticket_id = ANY($1)', [
+      ticketIds,
+    ]),
+    pool.query<{
+      ticket_id: string;
+      seq: number;
+      type: string;
+      occurred_at: Date;
+      actor_kind: Actor['kind'];
+      actor_id: string;
+      data: Record<string, unknown>;
+    }>(
+      `SELECT ticket_id, seq, type, occurred_at, actor_kind, actor_id, data FROM ticket_events
+        WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq`,
+      [ticketIds],
+    ),
+  ]);
+  const out = new Map<string, { state: TicketState; events: RecordedEvent[] }>();
+  for (const r of states.rows) out.set(r.ticket_id, { state: r.snapshot, events: [] });
+  for (const e of events.rows) {
+    out.get(e.ticket_id)?.events.push({
+      seq: e.seq,
+      type: e.type,
+      occurredAt: e.occurred_at.toISOString(),
+      actor: { kind: e.actor_kind, id: e.actor_id },
+      data: e.data,
+    });
+  }
+  return out;
 }

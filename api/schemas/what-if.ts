@@ -5,6 +5,7 @@ import { targetKinds } from '../../policies/schema';
 import { targetStatuses, ticketStatuses } from '../../workflows/ticket/state';
 import { text } from './common';
 import { overrideDocument } from './rules';
+import { SlaReportQuerySchema, SlaReportSchema } from './reports';
 
 extendZodWithOpenApi(z);
 
@@ -81,3 +82,29 @@ export const WhatIfResponseSchema = z
     }).describe('What it would have had.'),
   })
   .openapi('WhatIfResult');
+
+/** POST /v1/reports/what-if: a report of one policy's tickets, before and under the scenario. */
+export const ReportWhatIfRequestSchema = z
+  .object({
+    report: SlaReportQuerySchema.describe('The report, as GET /v1/reports/sla takes it (JSON only); it names its policy.'),
+    scenario: WhatIfRequestSchema,
+  })
+  .strict()
+  .refine((b) => b.report.policyId !== undefined, {
+    message: 'a what-if report is of one policy: name it (policyId)',
+    path: ['report', 'policyId'],
+  })
+  .openapi('ReportWhatIfRequest');
+
+export const ReportWhatIfResponseSchema = z
+  .object({
+    tickets: z.number().int().describe('Tickets of the report, each replayed.'),
+    before: SlaReportSchema.describe('The report as it is.'),
+    after: SlaReportSchema.describe(
+      'The same tickets under the scenario (their plan and severity columns kept, so the same filters select them).',
+    ),
+    skipped: z
+      .array(z.object({ ticketId: z.string(), command: z.string(), at: instant, reason: z.string() }))
+      .describe('Recorded commands the replayed tickets refused under the other rules.'),
+  })
+  .openapi('ReportWhatIfResult');

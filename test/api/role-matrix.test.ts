@@ -144,6 +144,11 @@ describe('role matrix: every documented operation, every kind of caller', () => 
         else expect(customers.has('acme')).toBe(true);
       },
     },
+    'POST /v1/reports/what-if': {
+      who: 'engineer',
+      path: () => '/v1/reports/what-if',
+      body: () => ({ report: { from: '2026-01-01', to: '2027-01-01', policyId: 'isode' }, scenario: { plan: 'gold' } }),
+    },
     'GET /v1/reports/sla': {
       who: 'own',
       path: () => '/v1/reports/sla?from=2026-01-01&to=2027-01-01&customerId=acme',
