@@ -7,6 +7,8 @@ import { createLogger } from '../common/logger';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { devKeyRefusal } from '../api/auth';
+import { startWorkerMetrics } from './metrics-endpoint';
+import { sdkTelemetryOptions } from './sdk-metrics';
 import { workerFromConfig } from './worker';
 
 async function main(): Promise<void> {
@@ -17,7 +19,11 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   // Temporal's own SIGINT/SIGTERM handling drains the worker: polling stops, in-flight activities finish.
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  // Core serves the SDK's metrics itself (worker/sdk-metrics.ts); Runtime.install may run only once.
+  Runtime.install({
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: sdkTelemetryOptions(cfg.WORKER_METRICS_HOST, cfg.WORKER_SDK_METRICS_PORT),
+  });
   const pool = createPool(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_MAX });
   const migrations = await migrate(pool);
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
@@ -35,12 +41,17 @@ async function main(): Promise<void> {
   );
   await client.close();
 
+  const endpoint = await startWorkerMetrics(cfg);
   const connection = await connectWorker(cfg);
-  const worker = await workerFromConfig(cfg, connection, pool);
-  logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');
+  const worker = await workerFromConfig(cfg, connection, pool, endpoint.metrics.sink);
+  logger.info(
+    { taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, metrics: endpoint.server?.url, sdkMetrics: endpoint.sdkUrl },
+    'worker running',
+  );
   try {
     await worker.run();
   } finally {
+    await endpoint.server?.close();
     await connection.close();
     await pool.end();
     logger.info('worker stopped');
