@@ -9,6 +9,7 @@ import { taskQueueBacklog } from './task-queue-backlog';
 import { createMetrics } from './metrics';
 import { methodNotAllowed } from './method-not-allowed';
 import { unresolvedWriteFailures } from './read-models/write-failures';
+import { openTicketCounts } from './read-models/open-tickets';
 import { buildOpenApiDocument } from './openapi';
 import { policyJsonSchema } from '../policies/json-schema';
 import { errorHandler, notFoundHandler, problems } from './problem';
@@ -168,6 +169,7 @@ export function createApp({ client, pool, taskQueue, logger, version = '0.1.0', 
   const metrics = createMetrics({
     unresolvedWriteFailures: () => unresolvedWriteFailures(pool),
     taskQueueBacklog: () => taskQueueBacklog(client, taskQueue),
+    openTickets: () => openTicketCounts(pool),
   });
   const keys = new ApiKeyStore(pool);
   const openApiDocument = buildOpenApiDocument(version);
