@@ -21,23 +21,23 @@ export function sdkTelemetryOptions(host: string, port: number | undefined): Tel
  * 1.24.0; the `…_failed_total` ones appear once something fails). Their Rust names are in
  * @temporalio/core-bridge sdk-core/crates/sdk-core/src/telemetry/metrics.rs.
  */
-export const SDK_METRIC_NAMES = [
-  'temporal_workflow_task_schedule_to_start_latency_seconds',
-  'temporal_workflow_task_execution_latency_seconds',
-  'temporal_workflow_task_replay_latency_seconds',
-  'temporal_workflow_task_execution_failed_total',
-  'temporal_workflow_endtoend_latency_seconds',
-  'temporal_workflow_completed_total',
-  'temporal_workflow_failed_total',
-  'temporal_activity_schedule_to_start_latency_seconds',
-  'temporal_activity_execution_latency_seconds',
-  'temporal_activity_execution_failed_total',
-  'temporal_local_activity_execution_latency_seconds',
-  'temporal_local_activity_execution_failed_total',
-  'temporal_worker_task_slots_available',
-  'temporal_worker_task_slots_used',
-  'temporal_sticky_cache_size',
-  'temporal_num_pollers',
-  'temporal_request_latency_seconds',
-  'temporal_request_failure_total',
-] as const;
+export const SDK_METRICS: Readonly<Record<string, 'counter' | 'gauge' | 'histogram'>> = {
+  temporal_workflow_task_schedule_to_start_latency_seconds: 'histogram',
+  temporal_workflow_task_execution_latency_seconds: 'histogram',
+  temporal_workflow_task_replay_latency_seconds: 'histogram',
+  temporal_workflow_task_execution_failed_total: 'counter',
+  temporal_workflow_endtoend_latency_seconds: 'histogram',
+  temporal_workflow_completed_total: 'counter',
+  temporal_workflow_failed_total: 'counter',
+  temporal_activity_schedule_to_start_latency_seconds: 'histogram',
+  temporal_activity_execution_latency_seconds: 'histogram',
+  temporal_activity_execution_failed_total: 'counter',
+  temporal_local_activity_execution_latency_seconds: 'histogram',
+  temporal_local_activity_execution_failed_total: 'counter',
+  temporal_worker_task_slots_available: 'gauge',
+  temporal_worker_task_slots_used: 'gauge',
+  temporal_sticky_cache_size: 'gauge',
+  temporal_num_pollers: 'gauge',
+  temporal_request_latency_seconds: 'histogram',
+  temporal_request_failure_total: 'counter',
+};

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../scripts/ports';
 import { call } from '../helpers/lifeline';
+import { SDK_METRICS } from '../../worker/sdk-metrics';
 
 // `npm run dev` end to end: the real Temporal server (the CLI dev server, or with --temporal=postgres
 // the Temporal server on its own PostgreSQL), embedded PostgreSQL, worker and API, stopped with
@@ -91,6 +92,12 @@ async function expectWorkerMetrics(workerUrl: string, sdkUrl: string): Promise<v
   }
   for (const name of seen) expect(sdk).toContain(`# TYPE ${name} histogram`);
   expect(sdk).toMatch(/^# TYPE temporal_worker_task_slots_available gauge$/m);
+  // The names the dashboard test trusts (worker/sdk-metrics.ts) are the ones Core serves, with their types.
+  for (const [name, type] of Object.entries(SDK_METRICS)) {
+    const served = new RegExp(`^# TYPE ${name} (\\w+)$`, 'm').exec(sdk);
+    if (served) expect(`${name} ${served[1]}`).toBe(`${name} ${type}`);
+  }
+  expect(Object.keys(SDK_METRICS).filter((name) => sdk.includes(`# TYPE ${name} `)).length).toBeGreaterThanOrEqual(8);
 }
 
 export function describeDev(temporal: 'dev' | 'postgres'): void {
