@@ -15,24 +15,18 @@ export interface WorkerMetrics {
   sink: ActivityMetrics;
 }
 
+const OUTCOME_LABELS = ['policy', 'severity', 'kind'] as const;
+
 function ticketCounters(registry: Registry) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
   return {
-    breach: counter('lifeline_ticket_breaches_total', 'Targets breached, by policy, severity and target kind', [
-      'policy',
-      'severity',
-      'kind',
-    ]),
-    warning: counter('lifeline_ticket_warnings_total', 'Target warnings fired, by policy, severity and target kind', [
-      'policy',
-      'severity',
-      'kind',
-    ]),
+    breach: counter('lifeline_ticket_breaches_total', 'Targets breached, by policy, severity and target kind', OUTCOME_LABELS),
+    warning: counter('lifeline_ticket_warnings_total', 'Target warnings fired, by policy, severity and target kind', OUTCOME_LABELS),
     escalation: counter(
       'lifeline_ticket_escalations_total',
       'Escalations, by policy, severity, target kind (none for a manual one), level (to) and automatic',
-      ['policy', 'severity', 'kind', 'to', 'automatic'],
+      [...OUTCOME_LABELS, 'to', 'automatic'],
     ),
     autoClose: counter('lifeline_ticket_auto_closes_total', 'Tickets closed automatically, by policy and severity', ['policy', 'severity']),
     breachLag: new Histogram<'policy' | 'kind'>({
