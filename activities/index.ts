@@ -8,6 +8,7 @@ import { persistLifecycleEvents, planLifecycle } from './lifecycle';
 import type { Mailer } from '../common/mailer';
 import { RulesStore } from '../common/rules';
 import { deliverInline, deliverNotifications } from './notifications/outbox';
+import type { ActivityMetrics } from './metrics';
 import { computeTargets, listGovernedTickets } from './rules';
 import { recordTicketEvent } from './legacy-ticket-events';
 import { persistTicketEvents } from './ticket-events';
@@ -21,6 +22,8 @@ export interface ActivityDependencies {
   mailer?: Mailer;
   notifyFrom?: string;
   webhookSecret?: string;
+  /** The worker's metrics (worker/metrics.ts); absent, nothing is counted. */
+  metrics?: ActivityMetrics;
 }
 
 /** A persistence result: the outbox rows to deliver, repaired events, and when the write finished (the workflow arms its timer from it). */
@@ -29,13 +32,14 @@ function written(deliveries: number[], repaired: number[] | undefined): PersistR
 }
 
 /** The activities the worker registers, bound to their dependencies. Each is idempotent. */
-export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: ActivityDependencies) {
+export function createActivities({ pool, mailer, notifyFrom, webhookSecret, metrics }: ActivityDependencies) {
   const rules = new RulesStore(pool);
   const notify = {
     pool,
     mailer,
     from: notifyFrom ?? 'Lifeline <support@localhost>',
     webhookSecret,
+    metrics,
     log: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => log[level](message, fields),
   };
   return {
@@ -43,7 +47,7 @@ export function createActivities({ pool, mailer, notifyFrom, webhookSecret }: Ac
     computeTargets: (input: ComputeTargetsInput) => computeTargets(rules, pool, input),
     /** Local activity: events, read model and outbox rows in one transaction, then a first delivery attempt. */
     persistTicketEvents: async (events: TicketEventRecord[]): Promise<PersistResult> => {
-      const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistTicketEvents(pool, batch, rules));
+      const { deliveries, repaired } = await writeOrRepair(pool, events, (batch) => persistTicketEvents(pool, batch, rules, metrics));
       return written(await deliverInline(notify, deliveries), repaired);
     },
     /** Local activity: a lifecycle's milestones, notice days and instants in the product's zone. */

@@ -1,6 +1,7 @@
 import { appendEvents } from './event-log';
 import { withTransaction, type Pool, type PoolClient } from '../common/db';
 import type { TicketEventRecord, TicketState } from '../workflows/ticket/contract';
+import type { ActivityMetrics } from './metrics';
 import { queueTicketNotifications } from './notifications/ticket-messages';
 import { ticketCalendars } from '../common/report-calendars';
 import { ticketTargetFacts } from '../common/report-facts';
@@ -12,12 +13,18 @@ import { replaceTicketFacts } from '../common/ticket-targets-table';
  * notifications they cause, in one transaction. Idempotent: (workflow_id, seq) is unique, each
  * notification has an idempotency key per event and recipient, and the read model only moves to a
  * higher sequence number, and with it the ticket's report facts (common/report-facts.ts). Returns
- * the notifications still waiting to be sent.
+ * the notifications still waiting to be sent. The events inserted for the first time are reported
+ * to `metrics` once the transaction has committed.
  */
-export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[], rules: RulesStore): Promise<{ deliveries: number[] }> {
+export async function persistTicketEvents(
+  pool: Pool,
+  events: TicketEventRecord[],
+  rules: RulesStore,
+  metrics?: Pick<ActivityMetrics, 'ticketEventsWritten'>,
+): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
-  return withTransaction(pool, async (client) => {
-    await appendEvents(client, 'ticket_events', 'ticket_id', events, (e) => e.ticketId);
+  const { deliveries, inserted, snapshot } = await withTransaction(pool, async (client) => {
+    const inserted = await appendEvents(client, 'ticket_events', 'ticket_id', events, (e) => e.ticketId);
     const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
     // The state after the whole batch is on its last event (an earlier one may carry an older state).
     const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
@@ -32,8 +39,11 @@ export async function persistTicketEvents(pool: Pool, events: TicketEventRecord[
       if (!event.notify || !ticket) continue;
       deliveries.push(...(await queueTicketNotifications(client, event, ticket)));
     }
-    return { deliveries };
+    return { deliveries, inserted, snapshot };
   });
+  const fresh = events.filter((e) => inserted.has(e.seq));
+  if (fresh.length > 0) metrics?.ticketEventsWritten(fresh, snapshot && { policyId: snapshot.policyId, severity: snapshot.severity });
+  return { deliveries };
 }
 
 /** Whether the row moved (it was new, or at a lower seq). */

@@ -10,6 +10,7 @@ import { taskQueueBacklog } from './task-queue-backlog';
 import { createMetrics } from './metrics';
 import { methodNotAllowed } from './method-not-allowed';
 import { unresolvedWriteFailures } from './read-models/write-failures';
+import { openTicketCounts } from './read-models/open-tickets';
 import { buildOpenApiDocument } from './openapi';
 import { policyJsonSchema } from '../policies/json-schema';
 import { errorHandler, notFoundHandler, problems } from './problem';
@@ -185,6 +186,7 @@ export function createApp({
   const metrics = createMetrics({
     unresolvedWriteFailures: () => unresolvedWriteFailures(pool),
     taskQueueBacklog: () => taskQueueBacklog(client, taskQueue),
+    openTickets: () => openTicketCounts(pool),
   });
   const keys = new ApiKeyStore(pool);
   const openApiDocument = buildOpenApiDocument(version);

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { OpenTicketCount } from './read-models/open-tickets';
 import type { Backlog } from './task-queue-backlog';
 
 export interface MetricSources {
@@ -7,6 +8,29 @@ export interface MetricSources {
   unresolvedWriteFailures?: () => Promise<number>;
   /** The task queue's backlog per task type (api/task-queue-backlog.ts). */
   taskQueueBacklog?: () => Promise<Backlog[]>;
+  /** The read model's tickets not closed or rejected, per status and policy. */
+  openTickets?: () => Promise<OpenTicketCount[]>;
+}
+
+/**
+ * lifeline_open_tickets{status, policy}: a series seen once stays (0 when its tickets are gone, so
+ * a rate or alert sees the drop), and every one reads NaN while the database does not answer.
+ */
+function openTicketsGauge(registry: Registry, counts: () => Promise<OpenTicketCount[]>): void {
+  const seen = new Map<string, { status: string; policy: string }>();
+  new Gauge({
+    name: 'lifeline_open_tickets',
+    help: 'Tickets not closed or rejected in the read model, by status and policy (NaN: the database did not answer)',
+    labelNames: ['status', 'policy'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await counts().catch(() => undefined);
+      const key = (status: string, policy: string) => `${status}\u0000${policy}`;
+      const now = new Map(rows?.map((r) => [key(r.status, r.policyId), r.tickets]));
+      for (const r of rows ?? []) seen.set(key(r.status, r.policyId), { status: r.status, policy: r.policyId });
+      for (const [k, labels] of seen) this.set(labels, rows ? (now.get(k) ?? 0) : NaN);
+    },
+  });
 }
 
 /** Two gauges from one describe per scrape: the backlog's size and the age of its oldest task. */
@@ -59,6 +83,7 @@ export function createMetrics(sources: MetricSources = {}) {
     });
   }
   if (sources.taskQueueBacklog) backlogGauges(registry, sources.taskQueueBacklog);
+  if (sources.openTickets) openTicketsGauge(registry, sources.openTickets);
   const requests = new Counter({
     name: 'lifeline_http_requests_total',
     help: 'HTTP requests served, by method, route and status',

@@ -656,6 +656,9 @@ async function startStack(stops: Stops) {
     TEMPORAL_NAMESPACE: NAMESPACE,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
     DATABASE_URL: databaseUrl,
+    // Not measured here, and 9464/9465 may be taken by a dev stack on the same machine.
+    WORKER_METRICS_PORT: 'off',
+    WORKER_SDK_METRICS_PORT: 'off',
   };
   const { heapMiB, maxCached } = childMaxCachedWorkflows(childEnv);
   log(`starting the worker process (default maxCachedWorkflows ${maxCached} for a ${heapMiB.toFixed(0)} MiB heap)`);

@@ -17,6 +17,22 @@ const port = z.coerce
   .min(0, 'expected a port between 0 and 65535')
   .max(65535, 'expected a port between 0 and 65535');
 
+/** A port to listen on, or `0` / `off` to listen nowhere (undefined). */
+const portOrOff = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): number | undefined => {
+      const value = v?.trim().toLowerCase();
+      if (value === undefined) return fallback;
+      if (value === 'off' || value === '0') return undefined;
+      if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'expected a port between 1 and 65535, or 0 or off to switch it off' });
+        return z.NEVER;
+      }
+      return Number(value);
+    });
+
 /** A request count per rate-limit window; 0 switches that limit off. */
 const limit = z.coerce
   .number({ message: 'expected a whole number of requests (0 switches the limit off)' })
@@ -145,6 +161,11 @@ export const configSchema = z
     DEV_TEMPORAL_PORT: port.default(7233),
     DEV_TEMPORAL_UI_PORT: port.default(8233),
     DEV_POSTGRES_PORT: port.default(54329),
+    /** Where the worker serves its own Prometheus metrics (GET /metrics); 127.0.0.1 unless a scraper elsewhere needs it. */
+    WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    WORKER_METRICS_PORT: portOrOff(9464),
+    /** The Temporal SDK's own worker metrics (Core's Prometheus exporter), on a port of their own. */
+    WORKER_SDK_METRICS_PORT: portOrOff(9465),
     NOTIFY_FROM: z.string().min(3).default('Lifeline <support@localhost>'),
     /** Signs webhook notifications (HMAC-SHA256) whose route has no secret of its own. */
     WEBHOOK_SECRET: z.string().min(16, 'expected a secret of at least 16 characters').optional(),

@@ -21,6 +21,8 @@ import { createPool, type Pool } from '../common/db';
 import { createLogger } from '../common/logger';
 import { CLIENT_CHANNEL_ARGS, ensureSearchAttributes, temporalConnectionOptions } from '../common/temporal';
 import { migrate } from '../db/migrate';
+import { startWorkerMetrics, type WorkerMetricsEndpoint } from '../worker/metrics-endpoint';
+import { sdkTelemetryOptions } from '../worker/sdk-metrics';
 import { workerFromConfig } from '../worker/worker';
 import { buildConsole } from './build-console';
 import { backfillTicketTargets } from '../common/report-backfill';
@@ -152,9 +154,11 @@ async function startWorker(
   pool: Pool,
   stops: Stops,
   onFailure: (err: Error) => void,
-) {
+): Promise<WorkerMetricsEndpoint> {
+  const endpoint = await startWorkerMetrics(cfg);
+  stops.push(async () => endpoint.server?.close());
   const workerConnection = await NativeConnection.connect(connectionOptions);
-  const worker: Worker = await workerFromConfig(cfg, workerConnection, pool);
+  const worker: Worker = await workerFromConfig(cfg, workerConnection, pool, endpoint.metrics.sink);
   const running = worker.run();
   running.catch(onFailure);
   stops.push(async () => {
@@ -162,16 +166,18 @@ async function startWorker(
     await running.catch(() => undefined);
     await workerConnection.close();
   });
+  return endpoint;
 }
 
-function printWelcome(cfg: Config, ui: string | undefined, adminKey: string | undefined): void {
+function printWelcome(cfg: Config, ui: string | undefined, adminKey: string | undefined, worker: WorkerMetricsEndpoint): void {
   const api = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`;
   say('Lifeline is running:');
-  say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz)`);
+  say(`  API          ${api}   (docs ${api}/docs, readiness ${api}/readyz, metrics ${api}/metrics)`);
   say(`  Console      ${api}/console   (sign in with an API key)`);
   say(
     `  Temporal UI  ${ui ? `${ui}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows` : 'none (the UI server could not be built; see above)'}`,
   );
+  say(`  worker       metrics ${worker.server?.url ?? 'off'}   (Temporal SDK metrics ${worker.sdkUrl ?? 'off'})`);
   if (adminKey === DEV_ADMIN_API_KEY)
     say(`  admin key    ${DEV_ADMIN_API_KEY}   (development only; set LIFELINE_ADMIN_API_KEY to choose your own)`);
   say(`try: curl -s -X POST ${api}/v1/tickets -H 'Authorization: Bearer ${adminKey ?? '<key>'}' -H 'Content-Type: application/json' \\`);
@@ -191,6 +197,8 @@ async function stopOrphansAndCheckPorts(cfg: Config, dataDir: string): Promise<v
   await stopOrphans(dataDir, (line) => process.stderr.write(`[lifeline] ${line}\n`));
   const taken = await takenPorts([
     { name: 'API', port: cfg.PORT },
+    ...(cfg.WORKER_METRICS_PORT === undefined ? [] : [{ name: 'worker metrics', port: cfg.WORKER_METRICS_PORT }]),
+    ...(cfg.WORKER_SDK_METRICS_PORT === undefined ? [] : [{ name: 'Temporal SDK metrics', port: cfg.WORKER_SDK_METRICS_PORT }]),
     ...(process.env.TEMPORAL_ADDRESS
       ? []
       : [
@@ -202,7 +210,7 @@ async function stopOrphansAndCheckPorts(cfg: Config, dataDir: string): Promise<v
   if (taken.length === 0) return;
   for (const line of taken) process.stderr.write(`[lifeline] ${line}\n`);
   process.stderr.write(
-    '[lifeline] not starting: stop what holds the port, or choose another (PORT, DEV_TEMPORAL_PORT, DEV_TEMPORAL_UI_PORT, DEV_POSTGRES_PORT)\n',
+    '[lifeline] not starting: stop what holds the port, or choose another (PORT, WORKER_METRICS_PORT, WORKER_SDK_METRICS_PORT, DEV_TEMPORAL_PORT, DEV_TEMPORAL_UI_PORT, DEV_POSTGRES_PORT)\n',
   );
   process.exit(1);
 }
@@ -234,12 +242,6 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(code);
   };
-  // Ctrl-C: the API stops accepting, the worker drains (in-flight activities finish), servers stop.
-  // The SDK's own logs (bundle sizes, worker states) only at debug level: the URLs stay readable.
-  Runtime.install({
-    shutdownSignals: [],
-    logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
-  });
   // `on`, not `once`: stopping the dev server raises SIGINT in our process group again, and a
   // second Ctrl-C must not cut the orderly stop short.
   process.on('SIGINT', () => void stopAll(0));
@@ -249,9 +251,17 @@ async function main(): Promise<void> {
     await stopOrphansAndCheckPorts(cfg, dataDir);
     // The console first: a build error shows before any server starts.
     await buildConsole();
+    // Ctrl-C: the API stops accepting, the worker drains (in-flight activities finish), servers stop.
+    // The SDK's own logs (bundle sizes, worker states) only at debug level: the URLs stay readable.
+    // After the port check: Core binds the SDK metrics port here (worker/sdk-metrics.ts).
+    Runtime.install({
+      shutdownSignals: [],
+      telemetryOptions: sdkTelemetryOptions(cfg.WORKER_METRICS_HOST, cfg.WORKER_SDK_METRICS_PORT),
+      logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
+    });
     const temporal = await startTemporal(cfg, mode, dataDir, stops, logger, pids);
     const { pool, adminKey } = await startDatabase(cfg, dataDir, stops, pids);
-    await startWorker(cfg, temporal.connectionOptions, pool, stops, (err) => {
+    const worker = await startWorker(cfg, temporal.connectionOptions, pool, stops, (err) => {
       logger.error({ err: err.message }, 'worker failed');
       void stopAll(1);
     });
@@ -267,7 +277,7 @@ async function main(): Promise<void> {
       const s = app.listen(cfg.PORT, cfg.HOST, () => resolve(s)).on('error', reject);
     });
     stops.push(() => new Promise((resolve) => server.close(resolve)));
-    printWelcome(cfg, temporal.uiUrl, adminKey);
+    printWelcome(cfg, temporal.uiUrl, adminKey, worker);
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'start-up failed');
     process.stderr.write(`${(err as Error).message}\n`);

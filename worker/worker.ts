@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
+import type { ActivityMetrics } from '../activities/metrics';
 import type { Config } from '../common/config';
 import type { Pool } from '../common/db';
 import { createSmtpMailer } from '../common/mailer';
@@ -30,7 +31,7 @@ export function createLifelineWorker(options: LifelineWorkerOptions): Promise<Wo
 }
 
 /** The worker as the configuration describes it: Lifeline's workflows, and activities with the configured mail and webhooks. */
-export function workerFromConfig(cfg: Config, connection: NativeConnection, pool: Pool): Promise<Worker> {
+export function workerFromConfig(cfg: Config, connection: NativeConnection, pool: Pool, metrics?: ActivityMetrics): Promise<Worker> {
   return createLifelineWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
@@ -40,6 +41,7 @@ export function workerFromConfig(cfg: Config, connection: NativeConnection, pool
       mailer: cfg.SMTP_URL ? createSmtpMailer(cfg.SMTP_URL) : undefined,
       notifyFrom: cfg.NOTIFY_FROM,
       webhookSecret: cfg.WEBHOOK_SECRET,
+      metrics,
     }),
   });
 }

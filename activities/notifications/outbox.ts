@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
 import type { Mailer } from '../../common/mailer';
 import type { RecipientRole } from '../../policies/index';
+import type { ActivityMetrics } from '../metrics';
 
 export interface NotificationDependencies {
   pool: Pool;
@@ -22,6 +23,8 @@ export interface NotificationDependencies {
   webhookTimeoutMs?: number;
   /** How long this attempt holds the rows it claims (CLAIM_LEASE_MS unless shorter). */
   claimLeaseMs?: number;
+  /** Counts each row's attempt and failure by channel (absent: not counted). */
+  metrics?: Pick<ActivityMetrics, 'notificationAttempted'>;
 }
 
 export interface Route {
@@ -169,10 +172,12 @@ export async function deliverNotifications(
     try {
       const status = await deliverOne(deps, row);
       await markDelivered(deps.pool, row.id, status);
+      deps.metrics?.notificationAttempted(row.channel, 'delivered');
       if (status === 'sent') sent += 1;
       else recorded += 1;
     } catch (err) {
       const message = (err as Error).message;
+      deps.metrics?.notificationAttempted(row.channel, 'failed');
       failures.push(`${row.channel} ${row.address}: ${message}`);
       await markForRetry(deps.pool, row.id, message);
       deps.log('warn', 'notification not delivered; Temporal will retry', {

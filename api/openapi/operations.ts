@@ -29,6 +29,8 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics',
+    description:
+      "The API process's metrics: HTTP requests and latency, `lifeline_open_tickets{status,policy}` from the read model, `lifeline_write_failures_unresolved`, the task queue's backlog and its age, and process figures. Each figure the database or Temporal did not give within its bound reads NaN. The worker serves its own on WORKER_METRICS_PORT (docs/architecture.md, Metrics).",
     tags: ['operations'],
     responses: {
       200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },

@@ -100,14 +100,14 @@ onLinux('npm run dev after a SIGKILL', () => {
   let blocker: net.Server | undefined;
 
   beforeAll(async () => {
-    // Four different free ports below the kernel's ephemeral range (32768+), where the suites running
+    // Six different free ports below the kernel's ephemeral range (32768+), where the suites running
     // beside this one (dev.test.ts among them) take theirs: two dev stacks never share a port.
     const ports = new Set<number>();
-    for (let i = 0; i < 200 && ports.size < 4; i++) {
+    for (let i = 0; i < 200 && ports.size < 6; i++) {
       const port = 20_000 + Math.floor(Math.random() * 12_000);
       if (!ports.has(port) && (await isFree(port))) ports.add(port);
     }
-    const [api, temporal, ui, pg] = [...ports];
+    const [api, temporal, ui, pg, metrics, sdkMetrics] = [...ports];
     env = { ...process.env, TZ: 'UTC', NODE_ENV: 'development', LOG_LEVEL: 'warn', LIFELINE_DATA_DIR: liveDataDir };
     delete env.TEMPORAL_ADDRESS;
     delete env.DATABASE_URL;
@@ -117,6 +117,8 @@ onLinux('npm run dev after a SIGKILL', () => {
       DEV_TEMPORAL_PORT: String(temporal),
       DEV_TEMPORAL_UI_PORT: String(ui),
       DEV_POSTGRES_PORT: String(pg),
+      WORKER_METRICS_PORT: String(metrics),
+      WORKER_SDK_METRICS_PORT: String(sdkMetrics),
     });
   });
 

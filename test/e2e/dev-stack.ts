@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../scripts/ports';
 import { call } from '../helpers/lifeline';
+import { SDK_METRICS } from '../../worker/sdk-metrics';
 
 // `npm run dev` end to end: the real Temporal server (the CLI dev server, or with --temporal=postgres
 // the Temporal server on its own PostgreSQL), embedded PostgreSQL, worker and API, stopped with
@@ -76,6 +77,29 @@ async function expectFoundByItsSearchAttributes(temporalPort: number, ticketId: 
   }
 }
 
+/** The dev worker serves its own metrics and, on the other port, the SDK's (which the opening's tasks have moved). */
+async function expectWorkerMetrics(workerUrl: string, sdkUrl: string): Promise<void> {
+  const worker = await fetch(workerUrl);
+  expect(worker.status).toBe(200);
+  const text = await worker.text();
+  expect(text).toMatch(/^# TYPE lifeline_ticket_breaches_total counter$/m);
+  expect(text).toMatch(/^# TYPE lifeline_breach_detection_lag_seconds histogram$/m);
+  const seen = ['temporal_workflow_task_execution_latency_seconds', 'temporal_local_activity_execution_latency_seconds'];
+  let sdk = '';
+  for (let i = 0; i < 50 && !seen.every((name) => sdk.includes(`# TYPE ${name} histogram`)); i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 200));
+    sdk = await (await fetch(sdkUrl)).text();
+  }
+  for (const name of seen) expect(sdk).toContain(`# TYPE ${name} histogram`);
+  expect(sdk).toMatch(/^# TYPE temporal_worker_task_slots_available gauge$/m);
+  // The names the dashboard test trusts (worker/sdk-metrics.ts) are the ones Core serves, with their types.
+  for (const [name, type] of Object.entries(SDK_METRICS)) {
+    const served = new RegExp(`^# TYPE ${name} (\\w+)$`, 'm').exec(sdk);
+    if (served) expect(`${name} ${served[1]}`).toBe(`${name} ${type}`);
+  }
+  expect(Object.keys(SDK_METRICS).filter((name) => sdk.includes(`# TYPE ${name} `)).length).toBeGreaterThanOrEqual(8);
+}
+
 export function describeDev(temporal: 'dev' | 'postgres'): void {
   const args = temporal === 'postgres' ? ['--temporal=postgres'] : [];
   describe(`npm run dev ${args.join(' ')}`.trim(), () => {
@@ -85,7 +109,14 @@ export function describeDev(temporal: 'dev' | 'postgres'): void {
     let dev: Dev | undefined;
 
     beforeAll(async () => {
-      const [api, temporal, ui, pg] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      const [api, temporal, ui, pg, metrics, sdkMetrics] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
       env = { ...process.env, TZ: 'UTC', NODE_ENV: 'development', LOG_LEVEL: 'warn', LIFELINE_DATA_DIR: path.join(dataDir, 'data') };
       delete env.TEMPORAL_ADDRESS;
       delete env.DATABASE_URL;
@@ -95,6 +126,8 @@ export function describeDev(temporal: 'dev' | 'postgres'): void {
         DEV_TEMPORAL_PORT: String(temporal),
         DEV_TEMPORAL_UI_PORT: String(ui),
         DEV_POSTGRES_PORT: String(pg),
+        WORKER_METRICS_PORT: String(metrics),
+        WORKER_SDK_METRICS_PORT: String(sdkMetrics),
       });
     });
 
@@ -108,6 +141,9 @@ export function describeDev(temporal: 'dev' | 'postgres'): void {
       dev = await startDev(env, args);
       expect(dev.output()).toContain(`API          ${api}`);
       expect(dev.output()).toContain(`Temporal UI  http://127.0.0.1:${env.DEV_TEMPORAL_UI_PORT}/namespaces/default/workflows`);
+      const workerMetrics = `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`;
+      const sdkMetrics = `http://127.0.0.1:${env.WORKER_SDK_METRICS_PORT}/metrics`;
+      expect(dev.output()).toContain(`worker       metrics ${workerMetrics}   (Temporal SDK metrics ${sdkMetrics})`);
 
       expect((await call(api, 'GET', '/readyz')).status).toBe(200);
       const ui = await fetch(`http://127.0.0.1:${env.DEV_TEMPORAL_UI_PORT}/`);
@@ -141,6 +177,7 @@ export function describeDev(temporal: 'dev' | 'postgres'): void {
       expect(version.body).toMatchObject({ phase: 'mainstream', milestones: { provisional: true } });
 
       await expectFoundByItsSearchAttributes(Number(env.DEV_TEMPORAL_PORT), ticketId);
+      await expectWorkerMetrics(workerMetrics, sdkMetrics);
 
       const code = await ctrlC(dev);
       expect(dev.output().slice(-2000)).toContain('[lifeline] stopped');

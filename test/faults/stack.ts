@@ -225,6 +225,9 @@ export class FaultStack {
       RATE_LIMIT_PER_ADDRESS: '0',
       RATE_LIMIT_PER_KEY: '0',
       RATE_LIMIT_AUTH_FAILURES: '0',
+      // Two workers on one host: neither binds the metrics ports (both would want 9464 and 9465).
+      WORKER_METRICS_PORT: 'off',
+      WORKER_SDK_METRICS_PORT: 'off',
       TEMPORAL_REQUEST_TIMEOUT_MS: '11000',
       ...extra,
     };

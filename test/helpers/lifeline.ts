@@ -14,6 +14,8 @@ import { rateLimitsOff } from '../../api/rate-limits';
 import { createLogger } from '../../common/logger';
 import { startPostgresTemporal, type PostgresTemporalHandle } from '../../scripts/temporal-postgres';
 import { startDevServer, startTimeSkippingEnvironment } from '../../scripts/temporal-servers';
+import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
+import { serveMetrics } from '../../worker/metrics-server';
 import { createLifelineWorker } from '../../worker/worker';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -38,6 +40,9 @@ export interface RunningLifeline<E extends LifelineTemporal = TestWorkflowEnviro
   taskQueue: string;
   /** Base URL of the API, listening on 127.0.0.1. */
   url: string;
+  /** The worker's metrics, which its activities report to, and their GET /metrics on 127.0.0.1 (worker/metrics-server.ts). */
+  workerMetrics: WorkerMetrics;
+  workerMetricsUrl: string;
   adminKey: string;
   stop(): Promise<void>;
 }
@@ -94,14 +99,16 @@ export async function startLifeline(options: LifelineOptions = {}): Promise<Runn
   const env = await startTemporal(options);
   const db = await createTestDatabase();
   const taskQueue = `lifeline-test-${randomBytes(4).toString('hex')}`;
+  const workerMetrics = createWorkerMetrics();
   const worker = await createLifelineWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    activities: createActivities({ pool: db.pool, ...options.activities }),
+    activities: createActivities({ pool: db.pool, metrics: workerMetrics.sink, ...options.activities }),
     overrides: options.worker,
   });
   const running = worker.run();
+  const metricsServer = await serveMetrics(workerMetrics.registry, '127.0.0.1', 0);
   const logger = createLogger('silent');
   // Listening first: the app's public base URL is the URL the tests call.
   const server: Server = createServer();
@@ -117,9 +124,12 @@ export async function startLifeline(options: LifelineOptions = {}): Promise<Runn
     worker,
     taskQueue,
     url,
+    workerMetrics,
+    workerMetricsUrl: metricsServer.url,
     adminKey,
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));
+      await metricsServer.close();
       worker.shutdown();
       await running;
       await db.drop();

@@ -51,6 +51,17 @@ describe('configuration', () => {
     expect(cfg.DATABASE_URL).toBeUndefined();
   });
 
+  it('serves the worker metrics on 9464 and the SDK metrics on 9465 unless switched off', () => {
+    expect(parseConfig({})).toMatchObject({ WORKER_METRICS_HOST: '127.0.0.1', WORKER_METRICS_PORT: 9464, WORKER_SDK_METRICS_PORT: 9465 });
+    const off = parseConfig({ WORKER_METRICS_PORT: 'off', WORKER_SDK_METRICS_PORT: '0', WORKER_METRICS_HOST: '0.0.0.0' });
+    expect(off).toMatchObject({ WORKER_METRICS_HOST: '0.0.0.0', WORKER_METRICS_PORT: undefined, WORKER_SDK_METRICS_PORT: undefined });
+    expect(parseConfig({ WORKER_METRICS_PORT: '19464' }).WORKER_METRICS_PORT).toBe(19464);
+    expect(() => parseConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(
+      /WORKER_METRICS_PORT: expected a port between 1 and 65535, or 0 or off/,
+    );
+    expect(() => parseConfig({ WORKER_SDK_METRICS_PORT: 'yes' })).toThrow(/WORKER_SDK_METRICS_PORT/);
+  });
+
   it('refuses the development admin key in production, and only there', () => {
     expect(() => parseConfig({ NODE_ENV: 'production', LIFELINE_ADMIN_API_KEY: DEV_ADMIN_API_KEY })).toThrow(
       /LIFELINE_ADMIN_API_KEY: is the well-known development key/,
