@@ -1,9 +1,9 @@
 /** What a what-if reads besides the ticket: a stored policy version, and the local terms merged over a policy. */
 import type { Pool } from 'pg';
 import type { PolicyOverride } from '../../policies/index';
-import type { Actor } from '../../workflows/contract';
 import type { TicketState } from '../../workflows/ticket/contract';
 import type { RecordedEvent } from '../what-if/recorded-commands';
+import { ticketEventJson, type TicketEventRow } from './tickets';
 
 /** A stored version's document (docs/policies.md "Stored policies"), or undefined. */
 export async function storedPolicyDocument(pool: Pool, policyId: string, version: number): Promise<unknown> {
@@ -43,30 +43,14 @@ export async function recordedTickets(
     pool.query<{ ticket_id: string; snapshot: TicketState }>('SELECT ticket_id, snapshot FROM tickets WHERE ticket_id = ANY($1)', [
       ticketIds,
     ]),
-    pool.query<{
-      ticket_id: string;
-      seq: number;
-      type: string;
-      occurred_at: Date;
-      actor_kind: Actor['kind'];
-      actor_id: string;
-      data: Record<string, unknown>;
-    }>(
-      `SELECT ticket_id, seq, type, occurred_at, actor_kind, actor_id, data FROM ticket_events
+    pool.query<TicketEventRow & { ticket_id: string }>(
+      `SELECT ticket_id, seq, type, occurred_at, actor_kind, actor_id, data, recorded_at FROM ticket_events
         WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq`,
       [ticketIds],
     ),
   ]);
   const out = new Map<string, { state: TicketState; events: RecordedEvent[] }>();
   for (const r of states.rows) out.set(r.ticket_id, { state: r.snapshot, events: [] });
-  for (const e of events.rows) {
-    out.get(e.ticket_id)?.events.push({
-      seq: e.seq,
-      type: e.type,
-      occurredAt: e.occurred_at.toISOString(),
-      actor: { kind: e.actor_kind, id: e.actor_id },
-      data: e.data,
-    });
-  }
+  for (const e of events.rows) out.get(e.ticket_id)?.events.push(ticketEventJson(e));
   return out;
 }
