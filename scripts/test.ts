@@ -46,6 +46,26 @@ function temporalServerEnvironment(): Promise<Record<string, string>> {
 
 const log = (line: string) => process.stderr.write(`[lifeline:test] ${line}\n`);
 
+/** A tool only some suites need: its path for them, or the reason it cannot be had (they fail with it). */
+function optionalTool(
+  name: string,
+  suites: string,
+  resolve: () => Promise<{ path: string; source: string }>,
+  pathVariable: string,
+  unavailableVariable: string,
+): Promise<Record<string, string>> {
+  return resolve().then(
+    (resolved) => {
+      log(`${name}: ${resolved.path} (${resolved.source})`);
+      return { [pathVariable]: resolved.path };
+    },
+    (err: Error) => {
+      log(`${name} unavailable, ${suites} will fail: ${err.message}`);
+      return { [unavailableVariable]: err.message };
+    },
+  );
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   await buildConsole();
@@ -57,27 +77,20 @@ async function main(): Promise<number> {
   const temporalServer = temporalServerEnvironment();
   log(`time-skipping test server: ${testServer.path ?? 'SDK download'} (${testServer.source})`);
   log(`Temporal CLI (dev server): ${cli.path ?? 'SDK download'} (${cli.source})`);
-  // Only the fuzz test needs it: when it cannot be had, that test fails with the reason and the others run.
-  const schemathesis = await resolveSchemathesis().then(
-    (resolved) => {
-      log(`schemathesis: ${resolved.path} (${resolved.source})`);
-      return { SCHEMATHESIS_PATH: resolved.path };
-    },
-    (err: Error) => {
-      log(`schemathesis unavailable, the fuzz test will fail: ${err.message}`);
-      return { LIFELINE_SCHEMATHESIS_UNAVAILABLE: err.message };
-    },
+  // Each only some suites need: when one cannot be had, those fail with the reason and the others run.
+  const schemathesis = await optionalTool(
+    'schemathesis',
+    'the fuzz test',
+    resolveSchemathesis,
+    'SCHEMATHESIS_PATH',
+    'LIFELINE_SCHEMATHESIS_UNAVAILABLE',
   );
-  // Only the browser suites need it: when it cannot be had, they fail with the reason and the others run.
-  const chromium = await resolveChromium(process.env, log).then(
-    (resolved) => {
-      log(`Chromium: ${resolved.path} (${resolved.source})`);
-      return { CHROMIUM_PATH: resolved.path };
-    },
-    (err: Error) => {
-      log(`Chromium unavailable, the browser tests will fail: ${err.message}`);
-      return { LIFELINE_CHROMIUM_UNAVAILABLE: err.message };
-    },
+  const chromium = await optionalTool(
+    'Chromium',
+    'the browser tests',
+    () => resolveChromium(process.env, log),
+    'CHROMIUM_PATH',
+    'LIFELINE_CHROMIUM_UNAVAILABLE',
   );
 
   let pg: EmbeddedPostgresHandle | undefined;
