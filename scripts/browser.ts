@@ -74,13 +74,15 @@ export const systemInstallers: BrowserInstallers = {
         )),
     ),
   async aptInstall(log) {
-    const install = () => execFileAsync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { maxBuffer: 64 << 20 });
+    // Non-interactive: a package that asks a debconf question must not wait on a terminal.
+    const options = { maxBuffer: 64 << 20, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+    const install = () => execFileAsync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], options);
     try {
       await install();
     } catch (err) {
       // A fresh machine has no package lists yet.
       log(`apt-get install failed (${tail(err)}); running apt-get update, then installing again`);
-      await execFileAsync('apt-get', ['update'], { maxBuffer: 64 << 20 });
+      await execFileAsync('apt-get', ['update'], options);
       await install();
     }
   },
