@@ -62,7 +62,8 @@ function factStatus(t: TicketTarget): FactStatus {
 }
 
 function metOnTime(t: TicketTarget): boolean | null {
-  if (t.status === 'met') return !t.breachedAt && t.dueAt !== undefined && t.metAt !== undefined && ms(t.metAt) <= ms(t.dueAt);
+  // Met while its clock was paused (no due instant then) and never breached: on time, as the targetMet event says.
+  if (t.status === 'met') return !t.breachedAt && t.metAt !== undefined && (t.dueAt === undefined || ms(t.metAt) <= ms(t.dueAt));
   return t.breachedAt ? false : null;
 }
 

@@ -19,6 +19,15 @@ const isode = calendarsOf('isode');
 const MON_1600 = at('2026-03-02T16:00:00Z');
 
 describe('ticketTargetFacts', () => {
+  it('counts a target met while its clock was paused (no due instant then) as met on time, as the machine does', () => {
+    const s = TicketScenario.open({ policyId: 'isode', plan: 'silver', severity: 'p2' }, MON_1600);
+    s.ok(requestInformation, { by: engineer, message: 'Which version?' }, at('2026-03-03T10:00:00Z'));
+    s.ok(relieve, { by: engineer, note: 'Restart the relay' }, at('2026-03-03T11:00:00Z')); // still waiting: relief has no dueAt
+    const relief = ticketTargetFacts(s.state, isode).find((f) => f.kind === 'relief');
+    expect(s.events.find((e) => e.type === 'targetMet' && e.data.kind === 'relief')?.data).toMatchObject({ late: false });
+    expect(relief).toMatchObject({ status: 'met', metOnTime: true, breachedAt: null });
+  });
+
   it("counts only the calendar's open hours: Monday 16:00 to Tuesday 10:00 is 2 business hours", () => {
     const s = TicketScenario.open({ policyId: 'isode', plan: 'silver', severity: 'p2' }, MON_1600);
     s.ok(respond, { by: engineer }, at('2026-03-03T10:00:00Z'));
