@@ -23,14 +23,17 @@ export async function persistTicketEvents(
   metrics?: Pick<ActivityMetrics, 'ticketEventsWritten'>,
 ): Promise<{ deliveries: number[] }> {
   if (events.length === 0) return { deliveries: [] };
-  const { deliveries, inserted, snapshot } = await withTransaction(pool, async (client) => {
+  const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
+  // The state after the whole batch is on its last event (an earlier one may carry an older state).
+  const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
+  // Before the transaction: the rules lookup takes pool connections of its own, which a transaction
+  // holding one must not wait for (a full pool of such waits would time out every write).
+  const calendars = snapshot ? await ticketCalendars(rules, snapshot) : undefined;
+  const { deliveries, inserted } = await withTransaction(pool, async (client) => {
     const inserted = await appendEvents(client, 'ticket_events', 'ticket_id', events, (e) => e.ticketId);
-    const last = events.reduce((a, b) => (b.seq > a.seq ? b : a));
-    // The state after the whole batch is on its last event (an earlier one may carry an older state).
-    const snapshot = last.snapshot ?? events.find((e) => e.snapshot)?.snapshot;
-    if (snapshot && (await upsertReadModel(client, last.workflowId, last.seq, snapshot))) {
+    if (snapshot && calendars && (await upsertReadModel(client, last.workflowId, last.seq, snapshot))) {
       // The facts move with the row they derive from, in the same transaction.
-      await replaceTicketFacts(client, snapshot.ticketId, last.seq, ticketTargetFacts(snapshot, await ticketCalendars(rules, snapshot)));
+      await replaceTicketFacts(client, snapshot.ticketId, last.seq, ticketTargetFacts(snapshot, calendars));
     }
     const deliveries: number[] = [];
     for (const event of events) {
@@ -39,7 +42,7 @@ export async function persistTicketEvents(
       if (!event.notify || !ticket) continue;
       deliveries.push(...(await queueTicketNotifications(client, event, ticket)));
     }
-    return { deliveries, inserted, snapshot };
+    return { deliveries, inserted };
   });
   const fresh = events.filter((e) => inserted.has(e.seq));
   if (fresh.length > 0) metrics?.ticketEventsWritten(fresh, snapshot && { policyId: snapshot.policyId, severity: snapshot.severity });
