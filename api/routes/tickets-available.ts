@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
 import { availableCommandsQuery, ticketWorkflowId, type CommandStanding } from '../../workflows/ticket/contract';
 import { roleAllows } from '../auth';
 import { TicketIdParamSchema, type CommandName } from '../schemas';
@@ -8,12 +8,17 @@ import type { RouteDeps } from './deps';
 import { commands } from './tickets-commands';
 import { hideForeign, type LiveTickets } from './tickets-live';
 
-/** A finished workflow answers no query: its final state takes no command (as POST answers it, 409). */
+/**
+ * A finished workflow answers no query: its final state takes no command (as POST answers it, 409).
+ * A first-slice ticket, or a worker older than the query, does not know it: the role table alone
+ * speaks then, and a command the state refuses is answered 409 at submit.
+ */
 async function standings(deps: RouteDeps, ticketId: string, status: string): Promise<Map<string, string | null>> {
   try {
     const answer: CommandStanding[] = await deps.client.workflow.getHandle(ticketWorkflowId(ticketId)).query(availableCommandsQuery);
     return new Map(answer.map((c) => [c.update, c.refusal]));
   } catch (err) {
+    if (err instanceof QueryNotRegisteredError) return new Map();
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     const refusal = `the ticket is ${status} and accepts no more commands`;
     return new Map(Object.values(commands).map(({ update }) => [update.name, refusal]));
