@@ -24,6 +24,7 @@ export function registerWhatIfPaths(registry: OpenAPIRegistry): void {
       ...errors('role', {
         400: 'Invalid body: an unknown plan or severity, a policy version that is not stored, a draft or terms that do not validate',
         404: 'No such ticket',
+        409: 'A first-slice ticket, from before SLA targets: nothing to replay',
       }),
     },
   });

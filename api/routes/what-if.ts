@@ -58,6 +58,8 @@ async function whatIf(deps: RouteDeps, rules: RulesStore, req: Request, res: Res
   const body = parse(WhatIfRequestSchema, req.body, 'request body');
   const { state, events } = await recordedTicket(deps, ticketId);
   hideForeign(req.principal!, state.customerId, ticketId);
+  // A first-slice ticket (before SLA targets) has no clocks to replay.
+  if (!Array.isArray(state.targets)) throw problems.conflict(`ticket ${ticketId} predates SLA targets: there is nothing to replay`);
   const { rules: rulesScenario, scenario } = scenarioOf(body, state.policyId);
   const effective = await scenarioRules(deps.pool, rules, state, rulesScenario);
   checkScenario(scenario, effective.policy);

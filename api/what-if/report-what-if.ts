@@ -15,11 +15,13 @@ import { REPORT_WORK_MEM, reportTickets, slaReport, type SlaReportRequest } from
 import { recordedTickets } from '../read-models/what-if';
 import type { SlaReport } from '../schemas/reports';
 import { checkScenario, scenarioRules, type RulesScenario } from './scenario-rules';
+import type { RecordedEvent } from './recorded-commands';
 import { replayTicket, type WhatIfScenario } from './ticket-what-if';
 
 /** Tickets one report what-if replays at most: a quarter of a busy desk; a longer period is asked for in parts. */
 export const MAX_REPORT_WHAT_IF_TICKETS = 5_000;
 const WHAT_IF_TABLE = 'whatif_ticket_targets';
+const YIELD_EVERY = 100;
 
 export interface ReportWhatIf {
   tickets: number;
@@ -49,22 +51,40 @@ async function replayedFacts(pool: Pool, store: RulesStore, ids: string[], scena
   const rulesByContract = new Map<string, EffectiveRules>();
   const rows: Array<ReturnType<typeof factRow>> = [];
   const skipped: ReportWhatIf['skipped'] = [];
-  for (const id of ids) {
+  for (const [i, id] of ids.entries()) {
+    // A long replay yields now and then, so the API's other requests are answered meanwhile.
+    if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     const ticket = recorded.get(id);
     if (!ticket) continue;
-    const key = ticket.state.contractId ?? '';
+    // A contract counts only for its own customer (scenarioRules checks it): rules are per both.
+    const key = JSON.stringify([ticket.state.customerId, ticket.state.contractId ?? null]);
     let effective = rulesByContract.get(key);
     if (!effective) {
       effective = await scenarioRules(pool, store, ticket.state, rules, '/scenario');
       checkScenario(scenario, effective.policy, '/scenario');
       rulesByContract.set(key, effective);
     }
-    const replayed = replayTicket(ticket.events, ticket.state, effective, scenario, asOf);
-    const state: TicketState = { ...replayed.state, plan: ticket.state.plan, severity: ticket.state.severity };
-    rows.push(...ticketTargetFacts(state, calendarsOf(effective.policy)).map((f) => factRow(f, state.eventCount)));
-    skipped.push(...replayed.skipped.map(({ command, at, reason }) => ({ ticketId: id, command, at, reason })));
+    // A first-slice ticket (no SLA targets) has nothing to replay: its facts stand as they are.
+    const state = hasTargets(ticket.state) ? replayedState(ticket, effective, scenario, asOf, id, skipped) : ticket.state;
+    rows.push(...ticketTargetFacts(state, calendarsOf(effective.policy)).map((f) => factRow(f, state.eventCount ?? 0)));
   }
   return { rows, skipped };
+}
+
+const hasTargets = (state: TicketState) => Array.isArray(state.targets);
+
+/** The ticket replayed, with the report's own columns (plan, severity) as recorded; its skipped commands noted. */
+function replayedState(
+  ticket: { state: TicketState; events: RecordedEvent[] },
+  rules: EffectiveRules,
+  scenario: WhatIfScenario,
+  asOf: number,
+  ticketId: string,
+  skipped: ReportWhatIf['skipped'],
+): TicketState {
+  const replayed = replayTicket(ticket.events, ticket.state, rules, scenario, asOf);
+  skipped.push(...replayed.skipped.map(({ command, at, reason }) => ({ ticketId, command, at, reason })));
+  return { ...replayed.state, plan: ticket.state.plan, severity: ticket.state.severity };
 }
 
 /** The report as it is and under the scenario, over the same tickets. */
@@ -80,6 +100,7 @@ export async function reportWhatIf(
   const { rows, skipped } = await replayedFacts(pool, store, ids, scenario, rules, asOf);
   const before = await slaReport(pool, report);
   const client = await pool.connect();
+  let failed: Error | undefined;
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL work_mem = '${REPORT_WORK_MEM}'`);
@@ -88,8 +109,9 @@ export async function reportWhatIf(
     const after = await slaReport(client, report, WHAT_IF_TABLE);
     return { tickets: ids.length, before, after, skipped };
   } finally {
-    // Nothing of a what-if is kept: its facts lived in this transaction only.
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
+    // Nothing of a what-if is kept: its facts lived in this transaction only. A client that could
+    // not roll back is discarded, not handed back to the pool.
+    await client.query('ROLLBACK').catch((err: Error) => (failed = err));
+    client.release(failed);
   }
 }

@@ -64,12 +64,12 @@ export async function scenarioRules(
   let policy = base.policy;
   let version = base.version;
   if (terms.policy) {
-    policy = merged(policy, terms.policy.override, `${at}/policyVersion`);
+    policy = merged(policy, terms.policy.override, `${at}${s.draft ? '/policy' : '/policyVersion'}`);
     version += `+policy#${terms.policy.version}`;
   }
   const contractTerms = s.contractOverride ?? terms.contract?.override;
   if (contractTerms && Object.keys(contractTerms).length > 0) {
-    policy = merged(policy, contractTerms, `${at}${s.contractOverride ? '/contractOverride' : '/policyVersion'}`);
+    policy = merged(policy, contractTerms, `${at}${s.contractOverride ? '/contractOverride' : s.draft ? '/policy' : '/policyVersion'}`);
     version += s.contractOverride ? '+contract:what-if' : `+contract:${ticket.contractId}#${terms.contract!.version}`;
   }
   return { policy, version: `${version}+what-if`, ...(own.contract ? { contract: own.contract } : {}) };

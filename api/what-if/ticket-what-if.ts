@@ -9,7 +9,7 @@ import { PolicyError, PolicyInputError } from '../../policies/index';
 import { nextWake } from '../../workflows/ticket/clocks';
 import type { ComputeTargetsInput, ComputeTargetsResult, TicketState } from '../../workflows/ticket/contract';
 import type { TicketEventDraft, TicketMachine } from '../../workflows/ticket/machine';
-import { openingInput, recordedCommands, type RecordedEvent } from './recorded-commands';
+import { openingInput, recordedCommands, type RecordedCommand, type RecordedEvent } from './recorded-commands';
 import { openTicket, runCommand, tick, type TargetsAnswer, type TicketShell } from './ticket-shell';
 
 /** The other rules: a field left out keeps the ticket's own. */
@@ -61,6 +61,17 @@ function shellUnder(
   };
 }
 
+/**
+ * A response to a ticket already waiting on the customer starts no pause, so its event cannot tell
+ * whether it handed the ticket over again (re-arming the auto-close, ISPsystem 3.6): the policy's
+ * default decides then, as it did for a response that did not say.
+ */
+function commandIn(rc: RecordedCommand, m: TicketMachine): RecordedCommand['c'] {
+  if (rc.name !== 'responded' || rc.c.awaitCustomer !== false || m.ticket.status !== 'waitingOnCustomer') return rc.c;
+  const { awaitCustomer: _unknown, ...c } = rc.c;
+  return c as RecordedCommand['c'];
+}
+
 /** Fires every instant of the ticket's own up to `until`, as its wake-up timer would. */
 function advance(shell: TicketShell, m: TicketMachine, until: number, events: TicketEventDraft[]): TicketMachine {
   for (let i = 0; i < MAX_WAKES; i++) {
@@ -100,7 +111,7 @@ export function replayTicket(
       continue;
     }
     m = advance(shell, m, rc.at, replayed);
-    const out = runCommand(shell, m, rc.command, rc.c, rc.at, input);
+    const out = runCommand(shell, m, rc.command, commandIn(rc, m), rc.at, input);
     m = out.machine;
     replayed.push(...out.events);
     if (out.refused !== undefined) skipped.push({ seq: rc.seq, command: rc.name, at: new Date(rc.at).toISOString(), reason: out.refused });

@@ -109,6 +109,20 @@ describe('what-if replay of a ticket', () => {
     expect(same.state.pauses).toEqual(s.state.pauses);
   });
 
+  it('a response to a ticket already waiting re-arms the auto-close as the policy does (ISPsystem 3.6)', () => {
+    // ISPsystem Standard, VMmanager (24/7), High: a response hands the ticket to the user; 7 days of silence close it.
+    const s = TicketScenario.open({ policyId: 'ispsystem', plan: 'standard', severity: 'high', product: 'VMmanager' }, MON_0900);
+    live(s, respond, { by: engineer, message: 'Try the patch' }, at('2026-03-02T10:00:00Z'));
+    live(s, respond, { by: engineer, message: 'Any news?' }, at('2026-03-05T10:00:00Z')); // Thursday: 7 days from here
+    live(s, reply, { by: customer, message: 'Works now' }, at('2026-03-10T10:00:00Z')); // after Monday's 7 days, within Thursday's
+    wakeUntil(s, NOW);
+    expect(s.events.some((e) => e.type === 'autoClosed')).toBe(false);
+    const same = replayTicket(recorded(s), s.state, rulesOf('ispsystem'), {}, NOW);
+    expect(same.skipped).toEqual([]);
+    expect(ticketOutcome(same.state, same.events)).toEqual(ticketOutcome(s.state, s.events));
+    expect(same.events.map((e) => e.type)).toEqual(s.events.map((e) => e.type));
+  });
+
   it('a scenario that fixes the severity does not replay the recorded reclassification, and says so', () => {
     const s = TicketScenario.open({ policyId: 'isode', plan: 'silver', severity: 'p3' }, MON_0900);
     live(s, reclassify, { by: engineer, severity: 'p1', reason: 'production is down' }, at('2026-03-02T09:30:00Z'));
