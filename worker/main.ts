@@ -39,9 +39,6 @@ async function main(): Promise<void> {
   const pool = createPool(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_MAX });
   const migrations = await migrate(pool);
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
-  // Tickets written before the report facts existed get theirs (docs/architecture.md "Reports").
-  const backfill = await backfillTicketTargets(pool, new RulesStore(pool));
-  if (backfill.tickets) logger.info(backfill, 'report facts backfilled');
   // A production worker runs only where the development admin key cannot open the API.
   const refusal = await devKeyRefusal(cfg, pool);
   if (refusal) {
@@ -49,6 +46,9 @@ async function main(): Promise<void> {
     process.stderr.write(`worker refused to start: ${refusal}\n`);
     process.exit(78);
   }
+  // Tickets written before the report facts existed get theirs (docs/architecture.md "Reports").
+  const backfill = await backfillTicketTargets(pool, new RulesStore(pool));
+  if (backfill.tickets) logger.info(backfill, 'report facts backfilled');
 
   const client = await Connection.connect(temporalConnectionOptions(cfg));
   await ensureSearchAttributes(client, cfg.TEMPORAL_NAMESPACE, logger).catch((err: Error) =>

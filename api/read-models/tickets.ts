@@ -144,7 +144,7 @@ export interface QueueFilter {
 
 export type QueueRow = TicketRow & { snapshot: TicketState | null };
 
-/** Open tickets by next due instant (none last), then id; each filter one bound parameter (indexes: db/migrations/011). */
+/** Open tickets by next due instant (none last), then id; each filter one bound parameter (indexes: db/migrations/012). */
 export async function queueTickets(pool: Pool, f: QueueFilter): Promise<QueueRow[]> {
   const where: string[] = ["status NOT IN ('closed', 'rejected')"];
   const args: unknown[] = [];
