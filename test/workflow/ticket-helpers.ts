@@ -51,7 +51,13 @@ export async function openTicket(
     args: [input],
   });
   opened.push(handle);
-  const state = await handle.query(getTicketQuery);
+  // A query can be answered while the opening's local activities still run (a loaded machine makes
+  // its first task outlast the task heartbeat): wait, bounded, until the opening is on record.
+  let state = await handle.query(getTicketQuery);
+  for (let i = 0; i < 200 && state.eventCount < 2; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    state = await handle.query(getTicketQuery);
+  }
   return { handle, ticketId, state };
 }
 
