@@ -33,7 +33,9 @@ function lifecycleChart(state: LifecycleState, now: number): SVGElement {
     if (!day) return;
     const mx = x(Date.parse(day));
     chart.append(svg('circle', { cx: mx, cy: 40, r: 6, class: `lc-${key}` }, svg('title', {}, `${long}: ${day}`)));
-    chart.append(svg('text', { x: mx, y: i % 2 ? 70 : 22, class: 'lc-label', 'text-anchor': 'middle' }, `${short} ${day}`));
+    // A label near either edge is anchored inward, so it is not cut off by the chart's border.
+    const anchor = mx < WIDTH * 0.15 ? 'start' : mx > WIDTH * 0.85 ? 'end' : 'middle';
+    chart.append(svg('text', { x: mx, y: i % 2 ? 70 : 22, class: 'lc-label', 'text-anchor': anchor }, `${short} ${day}`));
   });
   for (const n of state.notices) {
     const nx = x(Date.parse(n.sendOn));
