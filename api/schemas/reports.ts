@@ -53,7 +53,7 @@ export const TargetFiguresSchema = z.object({
   kind: z.enum(targetKinds),
   total: z.number().int().describe('Target windows of the kind on the tickets opened in the bucket.'),
   met: z.number().int(),
-  metOnTime: z.number().int().describe('Met at or before the due instant and never breached.'),
+  metOnTime: z.number().int().describe('Met at or before the due instant (or while its clock was paused) and never breached.'),
   metLate: z.number().int(),
   breached: z.number().int().describe('Breached and not met (still counting, or stopped by a close).'),
   open: z.number().int().describe('Neither met nor breached, still counting (running, paused, suspended).'),
