@@ -52,7 +52,8 @@ function probeFor(m: TicketMachine, update: string): CommandBase & Record<string
     reject: { reasonId },
     split: { children: [{ ticketId: words, title: words, description: words, severity }] },
     escalate: { reason: words },
-    hotfixRequired: { required: true },
+    // The change a person would make: mark a hot fix needed, or clear one recorded before.
+    hotfixRequired: { required: !m.ticket.hotfixRequired },
   };
   return { by: SYSTEM, ...args[update] };
 }

@@ -1,5 +1,5 @@
 /** availableCommands (workflows/ticket/view.ts): what the console offers on a ticket, from each command's own rule. */
-import { closeTicket, requestInformation, respond, ticketCommands } from '../../../workflows/ticket/commands';
+import { closeTicket, hotfix, reclassify, requestInformation, respond, ticketCommands } from '../../../workflows/ticket/commands';
 import { availableCommands } from '../../../workflows/ticket/view';
 import { at, engineer, TicketScenario } from './fixtures';
 
@@ -33,6 +33,16 @@ describe('the commands a ticket takes now', () => {
     }
     expect(now.reopen).toBe('an open ticket cannot be reopened');
     expect(now.return).toBe('an open ticket cannot be returned from a team');
+  });
+
+  it('offers the hot-fix change a person would make: marking a P3 is refused with its rule, clearing one recorded before is not', () => {
+    const s = TicketScenario.open({ policyId: 'isode', plan: 'silver', severity: 'p1' }, MON_0900);
+    expect(standing(s, MON_0900).hotfixRequired).toBeNull();
+    s.ok(hotfix, { by: engineer, required: true }, at('2026-03-02T09:30:00Z'));
+    s.ok(reclassify, { by: engineer, severity: 'p3', reason: 'a test system after all' }, at('2026-03-02T10:00:00Z'));
+    expect(standing(s, at('2026-03-02T10:00:00Z')).hotfixRequired).toBeNull(); // clearing it is allowed
+    s.ok(hotfix, { by: engineer, required: false }, at('2026-03-02T10:30:00Z'));
+    expect(standing(s, at('2026-03-02T10:30:00Z')).hotfixRequired).toMatch(/priority 1 and 2/);
   });
 
   it('a waiting ticket refuses a second request for information; a closed one takes only a reopening', () => {
