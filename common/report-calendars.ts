@@ -1,9 +1,8 @@
 /** The calendars a ticket's report facts are counted on: its policy's, under its rules (policy and contract overrides). */
-import { compileCalendar } from '../policies/calendar';
+import { calendarsOf } from '../policies/calendar';
 import { PolicyInputError } from '../policies/errors';
 import type { CalendarOf } from './report-facts';
 import type { RulesStore } from './rules';
-import type { Policy } from '../policies/schema';
 import type { TicketState } from '../workflows/ticket/contract';
 
 /**
@@ -24,12 +23,4 @@ export async function ticketCalendars(
     },
   );
   return policy ? calendarsOf(policy) : () => undefined;
-}
-
-/** A policy's calendars by id, compiled (once per spec). */
-export function calendarsOf(policy: Policy): CalendarOf {
-  return (calendarId) => {
-    const spec = policy.calendars.find((c) => c.id === calendarId);
-    return spec ? compileCalendar(spec) : undefined;
-  };
 }

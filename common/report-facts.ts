@@ -61,7 +61,8 @@ function factStatus(t: TicketTarget): FactStatus {
   return t.status;
 }
 
-function metOnTime(t: TicketTarget): boolean | null {
+/** Met by its due instant (or while its clock was paused) and never breached; false once breached; null while undecided. */
+export function metOnTime(t: TicketTarget): boolean | null {
   // Met while its clock was paused (no due instant then) and never breached: on time, as the targetMet event says.
   if (t.status === 'met') return !t.breachedAt && t.metAt !== undefined && (t.dueAt === undefined || ms(t.metAt) <= ms(t.dueAt));
   return t.breachedAt ? false : null;

@@ -321,6 +321,11 @@ export class CompiledCalendar {
     }
     return total;
   }
+
+  /** Budget left at `from` until `dueAt` (elapsed as above, negative once overdue). */
+  remaining(from: number, dueAt: number, working: boolean): number {
+    return dueAt >= from ? this.elapsed(from, dueAt, working) : -this.elapsed(dueAt, from, working);
+  }
 }
 
 /** Sorted, non-overlapping copies of the intervals. */
@@ -364,6 +369,14 @@ export function compileCalendar(spec: CalendarSpec): CompiledCalendar {
     compiled.set(spec, c);
   }
   return c;
+}
+
+/** A policy's calendars by id, compiled (once per spec, by compileCalendar); undefined for one it does not have. */
+export function calendarsOf(policy: { calendars: CalendarSpec[] }): (id: string) => CompiledCalendar | undefined {
+  return (id) => {
+    const spec = policy.calendars.find((c) => c.id === id);
+    return spec ? compileCalendar(spec) : undefined;
+  };
 }
 
 // ---- Runnability: what loadPolicy refuses so that no computation on a policy throws -----------

@@ -32,7 +32,7 @@ export type {
 } from './lifecycle';
 export { isReached, reachedAt, phaseOf, onSaleAt, onSaleOf, phaseChanges, changeIsPending, lifecycleMoments } from './lifecycle-phase';
 export type { LifecycleMoment, MomentInstants, PhaseStanding } from './lifecycle-phase';
-export { compileCalendar, CompiledCalendar, mergeIntervals } from './calendar';
+export { calendarsOf, compileCalendar, CompiledCalendar, mergeIntervals } from './calendar';
 export type { Interval } from './calendar';
 export { catalog } from './catalog';
 export type { CatalogPolicyId } from './catalog';

@@ -3,8 +3,7 @@
  * counting down at that instant, and when that next changes (the calendar opens or closes). With
  * these a page counts down exactly between two answers without knowing the calendar. Pure.
  */
-import { compileCalendar, type CompiledCalendar } from './calendar';
-import type { Policy } from './schema';
+import type { CompiledCalendar } from './calendar';
 
 /** What the clock needs of a ticket's target (workflows/ticket/state.ts `ticketTargetSchema`). */
 export interface ClockedTarget {
@@ -31,22 +30,8 @@ export function targetClock(calendar: CompiledCalendar | undefined, target: Cloc
   // A calendar the policy no longer has: count wall-clock time, as remainingOn does.
   if (!calendar) return { remainingMs: dueAt - asOf, counting: true, changesAt: null };
   const working = target.working;
-  const remainingMs = dueAt >= asOf ? calendar.elapsed(asOf, dueAt, working) : -calendar.elapsed(dueAt, asOf, working);
+  const remainingMs = calendar.remaining(asOf, dueAt, working);
   if (!working) return { remainingMs, counting: true, changesAt: null };
   const change = calendar.nextChange(asOf);
   return { remainingMs, counting: calendar.isOpen(asOf), changesAt: change === undefined ? null : new Date(change).toISOString() };
-}
-
-/** The policy's calendars compiled once for a run of readings (a queue page reads many targets). */
-export function calendarsOf(policy: Policy): (id: string) => CompiledCalendar | undefined {
-  const compiled = new Map<string, CompiledCalendar>();
-  return (id) => {
-    const known = compiled.get(id);
-    if (known) return known;
-    const spec = policy.calendars.find((c) => c.id === id);
-    if (!spec) return undefined;
-    const calendar = compileCalendar(spec);
-    compiled.set(id, calendar);
-    return calendar;
-  };
 }

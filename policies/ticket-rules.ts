@@ -172,6 +172,5 @@ export function computeTicketTargets(
 export function remainingOn(policy: Policy, calendarId: string, working: boolean, from: number, dueAt: number): number {
   const spec = policy.calendars.find((c) => c.id === calendarId);
   if (!spec) return dueAt - from;
-  const calendar = compileCalendar(spec);
-  return dueAt >= from ? calendar.elapsed(from, dueAt, working) : -calendar.elapsed(dueAt, from, working);
+  return compileCalendar(spec).remaining(from, dueAt, working);
 }

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { RulesStore } from '../../common/rules';
 import { policyById, type Policy } from '../../policies/index';
-import { calendarsOf, targetClock } from '../../policies/target-clock';
+import { calendarsOf } from '../../policies/calendar';
+import { targetClock } from '../../policies/target-clock';
 import type { TicketTarget } from '../../workflows/ticket/contract';
 import { allow } from '../auth';
 import { queueTickets, type QueueRow } from '../read-models/tickets';

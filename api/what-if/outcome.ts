@@ -1,5 +1,6 @@
 /** A ticket's targets and breaches as a what-if compares them: what it had, and what it would have had. */
 import type { TargetKind } from '../../policies/index';
+import { metOnTime } from '../../common/report-facts';
 import type { TicketState } from '../../workflows/ticket/contract';
 
 interface BreachEvent {
@@ -9,12 +10,6 @@ interface BreachEvent {
 }
 
 const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
-
-/** Met by its due instant (a target met after a breach, or after its due instant, was met late); null while unmet. */
-function metOnTime(t: TicketState['targets'][number]): boolean | null {
-  if (t.status !== 'met' || !t.metAt) return null;
-  return !t.breachedAt && (t.dueAt === undefined || Date.parse(t.metAt) <= Date.parse(t.dueAt));
-}
 
 export function ticketOutcome(state: TicketState, events: BreachEvent[]) {
   return {
@@ -33,7 +28,8 @@ export function ticketOutcome(state: TicketState, events: BreachEvent[]) {
       ...(t.metAt ? { metAt: iso(t.metAt) } : {}),
       ...(t.breachedAt ? { breachedAt: iso(t.breachedAt) } : {}),
       ...(t.escalatedAt ? { escalatedAt: iso(t.escalatedAt) } : {}),
-      metOnTime: metOnTime(t),
+      // The report's rule (common/report-facts.ts); null until the target is met.
+      metOnTime: t.status === 'met' ? metOnTime(t) : null,
     })),
     // From the events: a restarted response window keeps no trace of an earlier window's breach in the state.
     breaches: events

@@ -5,7 +5,7 @@
  * report as it is. The transaction is rolled back: nothing is written. See docs/architecture.md, "What-if".
  */
 import type { Pool } from 'pg';
-import { calendarsOf } from '../../common/report-calendars';
+import { calendarsOf } from '../../policies/calendar';
 import { ticketTargetFacts } from '../../common/report-facts';
 import type { EffectiveRules, RulesStore } from '../../common/rules';
 import { factRow, insertFactRows } from '../../common/ticket-targets-table';

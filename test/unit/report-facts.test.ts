@@ -2,18 +2,12 @@
  * ticketTargetFacts (common/report-facts.ts): the report's rows from a ticket's state alone, on the
  * catalog's real calendars, with states made by the pure ticket machine under the real rules.
  */
-import { ticketTargetFacts, type CalendarOf } from '../../common/report-facts';
-import { catalog, compileCalendar } from '../../policies/index';
+import { ticketTargetFacts } from '../../common/report-facts';
+import { calendarsOf, catalog } from '../../policies/index';
 import { closeTicket, relieve, reply, requestInformation, respond } from '../../workflows/ticket/commands';
 import { at, customer, engineer, HOUR, TicketScenario } from './workflows/fixtures';
 
-const calendarsOf =
-  (policyId: keyof typeof catalog): CalendarOf =>
-  (id) => {
-    const spec = catalog[policyId].calendars.find((c) => c.id === id);
-    return spec && compileCalendar(spec);
-  };
-const isode = calendarsOf('isode');
+const isode = calendarsOf(catalog.isode);
 
 // Monday 2 March 2026: London on GMT, so office hours are 09:00–17:00 UTC.
 const MON_1600 = at('2026-03-02T16:00:00Z');
@@ -116,7 +110,7 @@ describe('ticketTargetFacts', () => {
       at('2026-03-02T14:00:00Z'),
     );
     expect(s.state.targets).toEqual([]);
-    expect(ticketTargetFacts(s.state, calendarsOf('xecuritas'))).toEqual([
+    expect(ticketTargetFacts(s.state, calendarsOf(catalog.xecuritas))).toEqual([
       expect.objectContaining({
         kind: 'none',
         window: 0,

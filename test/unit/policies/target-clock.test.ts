@@ -1,5 +1,6 @@
 import { catalog, compileCalendar } from '../../../policies';
-import { calendarsOf, targetClock, type ClockedTarget } from '../../../policies/target-clock';
+import { calendarsOf } from '../../../policies/calendar';
+import { targetClock, type ClockedTarget } from '../../../policies/target-clock';
 
 const HOUR = 3_600_000;
 const t = (iso: string) => Date.parse(iso);
