@@ -7,7 +7,7 @@
 import type { Pool } from 'pg';
 import { withTransaction } from './db';
 import { ticketCalendars } from './report-calendars';
-import { ticketTargetFacts } from './report-facts';
+import { ticketTargetFacts, type CalendarOf } from './report-facts';
 import type { RulesStore } from './rules';
 import { replaceTicketFacts } from './ticket-targets-table';
 import type { TicketState } from '../workflows/ticket/contract';
@@ -26,8 +26,11 @@ export async function backfillTicketTargets(pool: Pool, rules: RulesStore): Prom
       [after, PAGE],
     );
     if (rows.length === 0) return { tickets };
+    // Before the transaction: the rules lookup takes pool connections of its own.
+    const calendars: CalendarOf[] = [];
+    for (const r of rows) calendars.push(await ticketCalendars(rules, r.snapshot));
     await withTransaction(pool, async (client) => {
-      for (const r of rows) {
+      for (const [i, r] of rows.entries()) {
         // Locked and checked again: persistence may have written this ticket since the page was read.
         const { rows: still } = await client.query(
           `SELECT 1 FROM tickets t WHERE t.ticket_id = $1 AND t.last_seq = $2
@@ -35,8 +38,7 @@ export async function backfillTicketTargets(pool: Pool, rules: RulesStore): Prom
           [r.ticket_id, r.last_seq],
         );
         if (still.length === 0) continue;
-        const state = { ...r.snapshot, history: r.snapshot.history ?? [], pauses: r.snapshot.pauses ?? [] };
-        await replaceTicketFacts(client, r.ticket_id, r.last_seq, ticketTargetFacts(state, await ticketCalendars(rules, state)));
+        await replaceTicketFacts(client, r.ticket_id, r.last_seq, ticketTargetFacts(r.snapshot, calendars[i]));
         tickets += 1;
       }
     });

@@ -51,7 +51,10 @@ const ms = (iso: string) => Date.parse(iso);
 
 /** The last instant the state knows of: its newest event, else its opening. */
 export function stateAsOf(state: TicketState): string {
-  const times = [state.openedAt, ...state.history.map((e) => e.at), state.closedAt, state.rejectedAt].filter((t): t is string => !!t);
+  // A first-slice ticket's snapshot has no history, pauses or targets: each reads as empty.
+  const times = [state.openedAt, ...(state.history ?? []).map((e) => e.at), state.closedAt, state.rejectedAt].filter(
+    (t): t is string => !!t,
+  );
   return times.reduce((a, b) => (ms(b) > ms(a) ? b : a));
 }
 
@@ -70,7 +73,7 @@ export function metOnTime(t: TicketTarget): boolean | null {
 
 /** The ticket's pauses as intervals, one still open ending at `until`. */
 function pauseIntervals(state: TicketState, until: number, reason?: string): Interval[] {
-  return state.pauses
+  return (state.pauses ?? [])
     .filter((p) => reason === undefined || p.reason === reason)
     .map((p) => ({ start: ms(p.start), end: p.end ? ms(p.end) : Math.max(ms(p.start), until) }));
 }
